@@ -1,0 +1,73 @@
+package app
+
+import (
+	"context"
+	"io/fs"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/guichet/guichet/server/api"
+	"github.com/guichet/guichet/server/backoffice"
+	"github.com/guichet/guichet/server/httpx"
+	"github.com/guichet/guichet/server/portal"
+	"github.com/guichet/guichet/server/store"
+	"github.com/guichet/guichet/web"
+)
+
+// routes builds the fiber app with every route and its middleware.
+func (a *App) routes(csrfKey []byte) (*fiber.App, error) {
+	r, err := web.NewRenderer()
+	if err != nil {
+		return nil, err
+	}
+	sessions := httpx.NewSessions(store.NewKV(a.DB, "session:"), a.Cfg.SecureCookies)
+	pages := &httpx.Pages{R: r, Site: a.site}
+	bo := backoffice.New(a.DB, pages, sessions, store.NewKV(a.DB, "limit:"), a.Log)
+	pages.User = bo.CurrentUser
+
+	app := fiber.New(fiber.Config{
+		AppName:               "guichet",
+		BodyLimit:             a.Cfg.BodyLimit,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		ErrorHandler:          httpx.ErrorHandler(a.Log, pages.ErrorPage),
+		StreamRequestBody:     false,
+	})
+	app.Use(recover.New(recover.Config{EnableStackTrace: true}))
+	app.Use(httpx.RequestID(), httpx.AccessLog(a.Log), httpx.SecurityHeaders())
+
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	app.Get("/readyz", func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+		defer cancel()
+		if err := a.DB.Ping(ctx); err != nil {
+			return fiber.NewError(fiber.StatusServiceUnavailable, "database unreachable")
+		}
+		return c.SendString("ready")
+	})
+	var static fs.FS = web.Static
+	if a.Cfg.Dev {
+		static = os.DirFS("web/static")
+	}
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 365 * 24 * 3600}))
+
+	app.Use(httpx.Language(a.Cfg.SecureCookies), httpx.NewCSRF(csrfKey, a.Cfg.SecureCookies).Handler(), bo.LoadUser)
+	api.New(a.Engine).Routes(app)
+	portal.New(a.Engine, pages, a.Log, a.Cfg.SecureCookies).Routes(app)
+	bo.Routes(app)
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return app, nil
+}
+
+// site returns the administration's branding from the settings.
+func (a *App) site(ctx context.Context) web.Site {
+	s := web.Site{Name: "Guichet", AccentColor: "#0b4f8a"}
+	_ = store.Setting(ctx, a.DB.Read, "site", &s)
+	return s
+}

@@ -1,0 +1,47 @@
+// Package httpx holds what every HTTP package of Guichet shares: RFC 9457
+// problem details, the one error handler that maps domain errors to
+// responses, and the middleware (request ID, access log, recover,
+// security headers, language, CSRF, sessions).
+package httpx
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// ProblemContentType is the media type of RFC 9457 problem details.
+const ProblemContentType = "application/problem+json"
+
+// Problem is an RFC 9457 problem details object.
+type Problem struct {
+	Type     string         `json:"type"`
+	Title    string         `json:"title"`
+	Status   int            `json:"status"`
+	Detail   string         `json:"detail,omitempty"`
+	Instance string         `json:"instance,omitempty"`
+	Errors   []FieldProblem `json:"errors,omitempty"`
+	// RequestID lets an integrator quote the failing request to support.
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// FieldProblem is one invalid field of a 422 problem: where (a JSON
+// pointer into the request body) and why.
+type FieldProblem struct {
+	Pointer string `json:"pointer"`
+	Detail  string `json:"detail"`
+}
+
+// WriteProblem sends p with its status and media type.
+func WriteProblem(c *fiber.Ctx, p Problem) error {
+	if p.Type == "" {
+		p.Type = "about:blank"
+	}
+	if p.Instance == "" {
+		p.Instance = c.OriginalURL()
+	}
+	if id, ok := c.Locals(localRequestID).(string); ok {
+		p.RequestID = id
+	}
+	c.Status(p.Status)
+	c.Set(fiber.HeaderContentType, ProblemContentType)
+	return c.JSON(p, ProblemContentType)
+}

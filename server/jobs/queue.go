@@ -1,0 +1,269 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/guichet/guichet/server/store"
+	"github.com/uptrace/bun"
+)
+
+// Handler runs one job. A nil error completes it; an error schedules a
+// retry (or kills the job after its last attempt, or at once when the
+// error wraps ErrPermanent).
+type Handler func(ctx context.Context, j *Job) error
+
+// ErrPermanent marks an error that retrying cannot fix.
+var ErrPermanent = errors.New("permanent failure")
+
+// RetryAfterError asks for the next attempt no earlier than After.
+type RetryAfterError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *RetryAfterError) Error() string { return e.Err.Error() }
+func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// KindConfig tunes one kind of job.
+type KindConfig struct {
+	Handler Handler
+	Timeout time.Duration                   // per attempt; default 1 min
+	Backoff func(attempt int) time.Duration // default: Backoff
+}
+
+// Backoff is the default retry delay: 10 s doubling per attempt, capped at
+// 1 h, with ±25 % jitter so that retries of a burst spread out.
+func Backoff(attempt int) time.Duration {
+	d := 10 * time.Second << min(attempt-1, 9)
+	d = min(d, time.Hour)
+	return time.Duration(float64(d) * (0.75 + rand.Float64()*0.5))
+}
+
+// Options configure a Queue.
+type Options struct {
+	Workers      int           // concurrent jobs; default 16
+	PollInterval time.Duration // how often to look for due jobs when idle; default 1 s
+	Logger       *slog.Logger
+}
+
+// Queue claims and runs jobs.
+type Queue struct {
+	db      *store.DB
+	batch   *store.Batcher
+	kinds   map[string]KindConfig
+	opts    Options
+	id      string
+	log     *slog.Logger
+	wake    chan struct{}
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	running chan struct{} // semaphore of busy workers
+}
+
+// NewQueue returns a queue on db; writes go through the group-commit
+// batcher b.
+func NewQueue(db *store.DB, b *store.Batcher, opts Options) *Queue {
+	if opts.Workers <= 0 {
+		opts.Workers = 16
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	host, _ := os.Hostname()
+	return &Queue{
+		db: db, batch: b, kinds: map[string]KindConfig{}, opts: opts,
+		id:  fmt.Sprintf("%s/%d/%s", host, os.Getpid(), store.NewID()[24:]),
+		log: opts.Logger.With("component", "jobs"), wake: make(chan struct{}, 1),
+		running: make(chan struct{}, opts.Workers),
+	}
+}
+
+// Handle registers the handler of a kind. Call before Start.
+func (q *Queue) Handle(kind string, cfg KindConfig) {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = time.Minute
+	}
+	if cfg.Backoff == nil {
+		cfg.Backoff = Backoff
+	}
+	q.kinds[kind] = cfg
+}
+
+// Notify wakes the fetcher: call it after committing new jobs.
+func (q *Queue) Notify() {
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Start runs the fetcher until Shutdown.
+func (q *Queue) Start(ctx context.Context) {
+	ctx, q.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	q.wg.Add(1)
+	go q.fetchLoop(ctx)
+}
+
+// Shutdown stops claiming and waits for running jobs (up to ctx's end;
+// jobs still running then are released by their lease expiring).
+func (q *Queue) Shutdown(ctx context.Context) error {
+	if q.cancel == nil {
+		return nil
+	}
+	q.cancel()
+	done := make(chan struct{})
+	go func() { q.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (q *Queue) fetchLoop(ctx context.Context) {
+	defer q.wg.Done()
+	kinds := make([]string, 0, len(q.kinds))
+	var lease time.Duration
+	for k, c := range q.kinds {
+		kinds = append(kinds, k)
+		lease = max(lease, c.Timeout+30*time.Second)
+	}
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-q.wake:
+		case <-timer.C:
+		}
+		free := cap(q.running) - len(q.running)
+		n := 0
+		if free > 0 && len(kinds) > 0 {
+			js, err := q.claim(ctx, kinds, free, lease)
+			if err != nil && ctx.Err() == nil {
+				q.log.Error("claim jobs", "error", err)
+			}
+			for _, j := range js {
+				q.running <- struct{}{}
+				q.wg.Add(1)
+				go q.run(ctx, j)
+			}
+			n = len(js)
+		}
+		// Full batch: look again at once; otherwise sleep until woken.
+		wait := q.opts.PollInterval
+		if n > 0 && n == free {
+			wait = 0
+		}
+		timer.Reset(wait)
+	}
+}
+
+// claim marks up to limit due jobs (or jobs whose lease expired) as
+// running under this queue's lease and returns them.
+func (q *Queue) claim(ctx context.Context, kinds []string, limit int, lease time.Duration) ([]*Job, error) {
+	var js []*Job
+	err := q.batch.Do(ctx, func(ctx context.Context, tx bun.Tx) error {
+		now := time.Now().UTC()
+		sub := tx.NewSelect().Model((*Job)(nil)).Column("id").
+			Where("kind IN (?)", bun.In(kinds)).
+			WhereGroup(" AND ", func(s *bun.SelectQuery) *bun.SelectQuery {
+				return s.Where("status = ? AND run_at <= ?", StatusAvailable, now).
+					WhereOr("status = ? AND locked_until < ?", StatusRunning, now)
+			}).
+			OrderExpr("run_at").Limit(int64(limit))
+		if q.db.IsPostgres() {
+			sub = sub.For("UPDATE SKIP LOCKED")
+		}
+		return tx.NewUpdate().Model((*Job)(nil)).
+			Set("status = ?", StatusRunning).Set("attempts = attempts + 1").
+			Set("locked_until = ?", now.Add(lease)).Set("locked_by = ?", q.id).
+			Where("id IN (?)", sub).Returning("*").Scan(ctx, &js)
+	})
+	return js, err
+}
+
+func (q *Queue) run(ctx context.Context, j *Job) {
+	defer q.wg.Done()
+	defer func() { <-q.running }()
+	cfg := q.kinds[j.Kind]
+	jctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.Timeout)
+	start := time.Now()
+	err := safeRun(jctx, cfg.Handler, j)
+	cancel()
+	log := q.log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts, "duration_ms", time.Since(start).Milliseconds())
+	if ferr := q.finish(j, err, cfg); ferr != nil {
+		log.Error("record job outcome", "error", ferr)
+	}
+	if err != nil {
+		log.Warn("job failed", "error", err, "dead", j.Status == StatusDead)
+	} else {
+		log.Debug("job done")
+	}
+	// A finished job may free a slot for waiting work.
+	q.Notify()
+}
+
+func safeRun(ctx context.Context, h Handler, j *Job) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return h(ctx, j)
+}
+
+// finish records the outcome of an attempt: done, retry later, or dead.
+func (q *Queue) finish(j *Job, runErr error, cfg KindConfig) error {
+	now := time.Now().UTC()
+	upd := func(ctx context.Context, tx bun.Tx) error {
+		u := tx.NewUpdate().Model((*Job)(nil)).Set("locked_until = NULL").Set("locked_by = NULL").
+			Where("id = ? AND locked_by = ?", j.ID, q.id)
+		switch {
+		case runErr == nil:
+			j.Status = StatusDone
+			u = u.Set("status = ?", StatusDone).Set("finished_at = ?", now)
+		case errors.Is(runErr, ErrPermanent) || j.Attempts >= j.MaxAttempts:
+			j.Status = StatusDead
+			u = u.Set("status = ?", StatusDead).Set("finished_at = ?", now).Set("last_error = ?", truncate(runErr.Error()))
+		default:
+			delay := cfg.Backoff(j.Attempts)
+			var ra *RetryAfterError
+			if errors.As(runErr, &ra) && ra.After > delay {
+				delay = ra.After
+			}
+			j.Status = StatusAvailable
+			u = u.Set("status = ?", StatusAvailable).Set("run_at = ?", now.Add(delay)).Set("last_error = ?", truncate(runErr.Error()))
+		}
+		_, err := u.Exec(ctx)
+		return err
+	}
+	// Recording the outcome must not be lost to a passing error.
+	var err error
+	for attempt := range 5 {
+		if err = q.batch.Do(context.Background(), upd); err == nil {
+			return nil
+		}
+		time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
+	}
+	return err
+}
+
+func truncate(s string) string {
+	if len(s) > 2000 {
+		return s[:2000]
+	}
+	return s
+}

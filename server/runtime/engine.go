@@ -1,0 +1,191 @@
+// Package runtime executes procedures: it creates dossiers from
+// submissions, moves them through their pipelines, and decides who may see
+// what. Every change is written in one transaction with its timeline
+// events and the jobs it causes.
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/guichet/guichet/builder"
+	"github.com/guichet/guichet/forms"
+	"github.com/guichet/guichet/server/jobs"
+	"github.com/guichet/guichet/server/store"
+)
+
+// Compiled is a published procedure version, parsed and with its form
+// compiled, immutable and shared by every request.
+type Compiled struct {
+	ProcedureID string
+	VersionID   string
+	Version     int
+	Def         *builder.Procedure
+	Online      *builder.Scenario // the scenario with a form, or nil
+	Form        *forms.Form       // compiled form of Online, or nil
+}
+
+// Engine is the runtime.
+type Engine struct {
+	db        *store.DB
+	batch     *store.Batcher
+	queue     *jobs.Queue
+	submitter *submitter
+	log       *slog.Logger
+	now       func() time.Time
+	BaseURL   string
+
+	mu        sync.Mutex
+	versions  map[string]*Compiled // by version ID, forever (immutable)
+	current   map[string]currentEntry
+	catalogue *catalogueEntry
+}
+
+type currentEntry struct {
+	c       *Compiled
+	checked time.Time
+}
+
+type catalogueEntry struct {
+	list    []*Compiled
+	checked time.Time
+}
+
+// currentTTL bounds how long an instance may serve a superseded version
+// after another instance published a new one.
+const currentTTL = 2 * time.Second
+
+// Options configure an Engine.
+type Options struct {
+	BaseURL string
+	Logger  *slog.Logger
+	Now     func() time.Time
+}
+
+// New returns an engine.
+func New(db *store.DB, b *store.Batcher, q *jobs.Queue, opts Options) *Engine {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	writers := 1 // SQLite has one writer
+	if db.IsPostgres() {
+		writers = 4
+	}
+	return &Engine{
+		db: db, batch: b, queue: q, log: opts.Logger, now: opts.Now, BaseURL: opts.BaseURL,
+		submitter: newSubmitter(db, writers, 128),
+		versions:  map[string]*Compiled{}, current: map[string]currentEntry{},
+	}
+}
+
+// Close stops the engine's writers after pending submissions are written.
+func (e *Engine) Close() { e.submitter.close() }
+
+// DB returns the engine's database.
+func (e *Engine) DB() *store.DB { return e.db }
+
+// compile parses and compiles a version (cached by ID).
+func (e *Engine) compile(v store.PublishedVersion) (*Compiled, error) {
+	e.mu.Lock()
+	c, ok := e.versions[v.VersionID]
+	e.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	def, err := builder.Parse(v.Definition)
+	if err != nil {
+		return nil, fmt.Errorf("version %s: %w", v.VersionID, err)
+	}
+	c = &Compiled{ProcedureID: v.ProcedureID, VersionID: v.VersionID, Version: v.Version, Def: def}
+	if s := def.OnlineScenario(); s != nil {
+		c.Online = s
+		if c.Form, err = forms.Compile(s.Form.Schema, s.Form.UISchema); err != nil {
+			return nil, fmt.Errorf("version %s form: %w", v.VersionID, err)
+		}
+	}
+	e.mu.Lock()
+	e.versions[v.VersionID] = c
+	e.mu.Unlock()
+	return c, nil
+}
+
+// Catalogue returns the current version of every published procedure.
+func (e *Engine) Catalogue(ctx context.Context) ([]*Compiled, error) {
+	e.mu.Lock()
+	if ce := e.catalogue; ce != nil && e.now().Sub(ce.checked) < currentTTL {
+		e.mu.Unlock()
+		return ce.list, nil
+	}
+	e.mu.Unlock()
+	vs, err := store.CurrentVersions(ctx, e.db.Read)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]*Compiled, 0, len(vs))
+	for _, v := range vs {
+		c, err := e.compile(v)
+		if err != nil {
+			e.log.Error("skip broken procedure version", "slug", v.Slug, "error", err)
+			continue
+		}
+		list = append(list, c)
+	}
+	now := e.now()
+	e.mu.Lock()
+	e.catalogue = &catalogueEntry{list: list, checked: now}
+	for _, c := range list {
+		e.current[c.Def.Slug] = currentEntry{c: c, checked: now}
+	}
+	e.mu.Unlock()
+	return list, nil
+}
+
+// Published returns the current version of the published procedure slug.
+func (e *Engine) Published(ctx context.Context, slug string) (*Compiled, error) {
+	e.mu.Lock()
+	ce, ok := e.current[slug]
+	e.mu.Unlock()
+	if ok && e.now().Sub(ce.checked) < currentTTL {
+		return ce.c, nil
+	}
+	list, err := e.Catalogue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range list {
+		if c.Def.Slug == slug {
+			return c, nil
+		}
+	}
+	return nil, fmt.Errorf("procedure %q: %w", slug, store.ErrNotFound)
+}
+
+// Version returns a published version by ID (for dossiers pinned to it).
+func (e *Engine) Version(ctx context.Context, versionID string) (*Compiled, error) {
+	e.mu.Lock()
+	c, ok := e.versions[versionID]
+	e.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	v, err := store.VersionByID(ctx, e.db.Read, versionID)
+	if err != nil {
+		return nil, err
+	}
+	p := store.PublishedVersion{ProcedureID: v.ProcedureID, VersionID: v.ID, Version: v.Version, Definition: v.Definition}
+	return e.compile(p)
+}
+
+// Invalidate forgets the cached current versions (after a publication).
+func (e *Engine) Invalidate() {
+	e.mu.Lock()
+	e.current = map[string]currentEntry{}
+	e.catalogue = nil
+	e.mu.Unlock()
+}

@@ -1,0 +1,74 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/guichet/guichet/builder"
+	"github.com/guichet/guichet/server/store"
+	"github.com/uptrace/bun"
+)
+
+// ProblemsError is returned when a definition does not pass builder.Check.
+type ProblemsError struct {
+	Problems []builder.Problem
+}
+
+func (e *ProblemsError) Error() string {
+	msgs := make([]string, 0, len(e.Problems))
+	for _, p := range e.Problems {
+		msgs = append(msgs, p.Path+": "+p.Message)
+	}
+	return "definition has problems: " + strings.Join(msgs, "; ")
+}
+
+// PublishDefinition checks def and publishes it as the next version of the
+// procedure with its slug, creating the procedure if needed.
+func (e *Engine) PublishDefinition(ctx context.Context, def *builder.Procedure, by *string) (*store.ProcedureVersion, error) {
+	if probs := builder.Check(def); len(probs) > 0 {
+		return nil, &ProblemsError{Problems: probs}
+	}
+	raw, err := def.JSON()
+	if err != nil {
+		return nil, err
+	}
+	var v *store.ProcedureVersion
+	err = e.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		p, err := store.ProcedureBySlug(ctx, tx, def.Slug)
+		if errors.Is(err, store.ErrNotFound) {
+			now := e.now().UTC()
+			p = &store.Procedure{ID: store.NewID(), Slug: def.Slug, Status: store.StatusDraft, Draft: raw, CreatedAt: now, UpdatedAt: now}
+			err = store.InsertProcedure(ctx, tx, p)
+		}
+		if err != nil {
+			return err
+		}
+		v, err = store.Publish(ctx, tx, p, raw, by, e.now().UTC())
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("publish %s: %w", def.Slug, err)
+	}
+	e.Invalidate()
+	return v, nil
+}
+
+// LoadPresets publishes the preset procedures into an empty database.
+func (e *Engine) LoadPresets(ctx context.Context) (int, error) {
+	n, err := store.CountProcedures(ctx, e.db.Read)
+	if err != nil || n > 0 {
+		return 0, err
+	}
+	presets, err := builder.Presets()
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range presets {
+		if _, err := e.PublishDefinition(ctx, p, nil); err != nil {
+			return 0, err
+		}
+	}
+	return len(presets), nil
+}

@@ -1,0 +1,203 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/guichet/guichet/server/jobs"
+	"github.com/guichet/guichet/server/store"
+	"github.com/uptrace/bun"
+)
+
+// submitter is the write path of submissions: it gathers the submissions
+// waiting at the moment and writes them with a handful of multi-row
+// statements in one transaction (group commit), so one durable fsync
+// serves a whole group. If the group fails as a whole (a key raced by
+// another instance, say) each submission is retried on its own, so one bad
+// submission never takes others down with it.
+type submitter struct {
+	db       *store.DB
+	ch       chan *pending
+	maxBatch int
+	wg       sync.WaitGroup
+	closed   chan struct{}
+	once     sync.Once
+}
+
+type pending struct {
+	ctx     context.Context
+	d       *store.Dossier
+	prefix  string
+	event   *store.Event
+	job     *jobs.Job // nil: nothing to send
+	owner   string
+	fileIDs []string
+	done    chan error
+	dup     *store.Dossier // set when the idempotency key already existed
+}
+
+func newSubmitter(db *store.DB, writers, maxBatch int) *submitter {
+	s := &submitter{db: db, ch: make(chan *pending, maxBatch*4), maxBatch: maxBatch, closed: make(chan struct{})}
+	for range writers {
+		s.wg.Add(1)
+		go s.loop()
+	}
+	return s
+}
+
+func (s *submitter) submit(ctx context.Context, p *pending) error {
+	p.ctx, p.done = ctx, make(chan error, 1)
+	select {
+	case s.ch <- p:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.closed:
+		return store.ErrClosed
+	}
+	return <-p.done
+}
+
+func (s *submitter) close() {
+	s.once.Do(func() { close(s.closed) })
+	s.wg.Wait()
+}
+
+func (s *submitter) loop() {
+	defer s.wg.Done()
+	for {
+		var batch []*pending
+		select {
+		case p := <-s.ch:
+			batch = append(batch, p)
+		case <-s.closed:
+			for {
+				select {
+				case p := <-s.ch:
+					s.write([]*pending{p})
+				default:
+					return
+				}
+			}
+		}
+	fill:
+		for len(batch) < s.maxBatch {
+			select {
+			case p := <-s.ch:
+				batch = append(batch, p)
+			default:
+				break fill
+			}
+		}
+		s.write(batch)
+	}
+}
+
+// write commits a group, falling back to one transaction per submission
+// when the group fails.
+func (s *submitter) write(batch []*pending) {
+	live := batch[:0:0]
+	for _, p := range batch {
+		if err := p.ctx.Err(); err != nil {
+			p.done <- err
+			continue
+		}
+		live = append(live, p)
+	}
+	if len(live) == 0 {
+		return
+	}
+	err := s.db.Tx(context.Background(), func(ctx context.Context, tx bun.Tx) error { return writeGroup(ctx, tx, live) })
+	if err == nil || len(live) == 1 {
+		for _, p := range live {
+			p.done <- err
+		}
+		return
+	}
+	for _, p := range live {
+		p.dup = nil
+		p.done <- s.db.Tx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
+			return writeGroup(ctx, tx, []*pending{p})
+		})
+	}
+}
+
+type procYear struct {
+	procedureID string
+	year        int
+}
+
+// writeGroup writes submissions with multi-row statements: find keys
+// already used, reserve reference numbers per procedure, insert dossiers,
+// events and jobs, attach files.
+func writeGroup(ctx context.Context, tx bun.Tx, ps []*pending) error {
+	byProc := map[string][]string{}
+	for _, p := range ps {
+		p.dup = nil
+		byProc[p.d.ProcedureID] = append(byProc[p.d.ProcedureID], p.d.IdempotencyKey)
+	}
+	for proc, keys := range byProc {
+		found, err := store.DossiersByIdempotencyKeys(ctx, tx, proc, keys)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if p.d.ProcedureID == proc {
+				p.dup = found[p.d.IdempotencyKey]
+			}
+		}
+	}
+	seen := map[string]*pending{} // duplicate keys inside the group
+	counts := map[procYear]int{}
+	var fresh []*pending
+	for _, p := range ps {
+		k := p.d.ProcedureID + "\x00" + p.d.IdempotencyKey
+		if first, ok := seen[k]; ok && p.dup == nil {
+			p.dup = first.d
+		}
+		if p.dup != nil {
+			continue
+		}
+		seen[k] = p
+		fresh = append(fresh, p)
+		counts[procYear{p.d.ProcedureID, p.d.SubmittedAt.Year()}]++
+	}
+	next := map[procYear]int64{}
+	for py, n := range counts {
+		first, err := store.NextReferenceSeqs(ctx, tx, py.procedureID, py.year, n)
+		if err != nil {
+			return err
+		}
+		next[py] = first
+	}
+	ds := make([]*store.Dossier, 0, len(fresh))
+	evs := make([]*store.Event, 0, len(fresh))
+	var js []*jobs.Job
+	for _, p := range fresh {
+		py := procYear{p.d.ProcedureID, p.d.SubmittedAt.Year()}
+		p.d.Reference = store.FormatReference(p.prefix, py.year, next[py])
+		next[py]++
+		ds = append(ds, p.d)
+		evs = append(evs, p.event)
+		if p.job != nil {
+			js = append(js, p.job)
+		}
+	}
+	if err := store.InsertDossiers(ctx, tx, ds); err != nil {
+		return err
+	}
+	if err := store.InsertEvents(ctx, tx, evs); err != nil {
+		return err
+	}
+	if err := jobs.Enqueue(ctx, tx, js...); err != nil {
+		return err
+	}
+	for _, p := range fresh {
+		if p.owner != "" && len(p.fileIDs) > 0 {
+			if err := store.AttachFiles(ctx, tx, p.owner, p.d.ID, p.fileIDs); err != nil {
+				return fmt.Errorf("attach files: %w", err)
+			}
+		}
+	}
+	return nil
+}
