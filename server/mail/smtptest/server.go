@@ -110,7 +110,10 @@ func Start(t testing.TB, opts ...Option) *Server {
 		_ = s.srv.Serve(l)
 	}()
 	t.Cleanup(func() {
+		// Close the listener too: a Close that runs before Serve has
+		// registered it would otherwise leave Serve blocked in Accept.
 		_ = s.srv.Close()
+		_ = l.Close()
 		<-served
 	})
 	return s
