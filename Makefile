@@ -1,0 +1,29 @@
+# Guichet — common tasks. `make test` is the one command that runs every
+# test: unit, integration on SQLite and PostgreSQL, and browser tests.
+
+GUICHET_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+export GUICHET_TEST_POSTGRES_URL
+
+.PHONY: run test test-short e2e-deps web lint
+
+run:
+	go run ./server
+
+# Browser tests need axe-core (npm) and Debian's chromium; PostgreSQL
+# tests need the server named by GUICHET_TEST_POSTGRES_URL.
+test: e2e-deps
+	go vet ./...
+	go test -race -count=1 -timeout 45m ./...
+
+# Unit and SQLite tests only (no PostgreSQL, no browser needed).
+test-short:
+	GUICHET_TEST_POSTGRES_URL= go test -count=1 ./...
+
+e2e-deps:
+	npm ci --prefix web/e2e --no-audit --no-fund --loglevel=error
+
+web:
+	cd web/admin && npm ci && npm run build
+
+lint:
+	gofmt -l . && go vet ./...
