@@ -128,7 +128,15 @@ func (c *checker) scenario(path string, s *Scenario) {
 			c.addf(path+".url", "the address must be an absolute http or https URL, such as https://famille.example.ch")
 		}
 	case ScenarioOnline, ScenarioAPI:
+		n := len(c.forms)
 		c.form(path+".form", s)
+		if s.Pipeline != nil {
+			var f *checkedForm
+			if len(c.forms) > n {
+				f = &c.forms[n]
+			}
+			c.pipeline(path+".pipeline", s.Pipeline, f)
+		}
 	case "":
 		c.addf(path+".kind", "a kind is required: information, redirect, online or api")
 	default:
@@ -139,6 +147,9 @@ func (c *checker) scenario(path string, s *Scenario) {
 	}
 	if s.Form != nil && (s.Kind == ScenarioInformation || s.Kind == ScenarioRedirect) {
 		c.addf(path+".form", "only online and api scenarios have a form")
+	}
+	if s.Pipeline != nil && (s.Kind == ScenarioInformation || s.Kind == ScenarioRedirect) {
+		c.addf(path+".pipeline", "only online and api scenarios have a pipeline")
 	}
 	for j, a := range s.Attachments {
 		ap := indexPath(path+".attachments", j)

@@ -23,7 +23,7 @@ func TestPresetsPassCheck(t *testing.T) {
 			}
 		})
 	}
-	want := []string{"broyage-sapins", "portail-famille", "reservation-salle", "saisie-guichet"}
+	want := []string{"broyage-sapins", "permis-construire", "portail-famille", "reservation-salle", "saisie-guichet"}
 	if !slices.Equal(slugs, want) {
 		t.Errorf("presets = %q, want %q", slugs, want)
 	}

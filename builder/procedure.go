@@ -52,6 +52,9 @@ type Scenario struct {
 	Form        *Form        `json:"form,omitempty"`
 	// NextSteps is shown on the confirmation page (Markdown).
 	NextSteps string `json:"nextSteps,omitempty"`
+	// Pipeline is how the dossiers of an online or API scenario are
+	// processed; without one a dossier stays "submitted".
+	Pipeline *Pipeline `json:"pipeline,omitempty"`
 }
 
 // Link is an attachment or related link of an information page.
@@ -90,6 +93,14 @@ type MessageData struct {
 	Procedure   string
 	TrackingURL string
 	Data        map[string]any
+	// State is the public label of the dossier's state.
+	State string
+	// DossierURL is the back-office link (messages to roles).
+	DossierURL string
+	// Role is the label of the role a message goes to, DueAt its deadline
+	// (dd.mm.yyyy), for invitations and reminders.
+	Role  string
+	DueAt string
 }
 
 // OnlineScenario returns the first scenario that carries a form (online or
