@@ -95,6 +95,10 @@ func (a *App) init(ctx context.Context, opts Options) error {
 		Timeout: 30 * time.Second, Backoff: opts.Backoff,
 	})
 	a.Queue.Handle(jobCleanup, jobs.KindConfig{Handler: a.cleanup, Timeout: 5 * time.Minute})
+	a.Queue.Handle(runtime.JobOverdue, jobs.KindConfig{Handler: a.Engine.OverdueHandler(), Timeout: 5 * time.Minute})
+	if err := a.Sched.Add("invitations-overdue", "@every 5m", runtime.JobOverdue, func(time.Time) any { return struct{}{} }); err != nil {
+		return err
+	}
 	if err := a.Sched.Add("cleanup", "@every 1h", jobCleanup, func(time.Time) any { return struct{}{} }); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/guichet/guichet/server/adminapi"
 	"github.com/guichet/guichet/server/api"
 	"github.com/guichet/guichet/server/backoffice"
 	"github.com/guichet/guichet/server/httpx"
@@ -26,7 +27,7 @@ func (a *App) routes(csrfKey []byte) (*fiber.App, error) {
 	}
 	sessions := httpx.NewSessions(store.NewKV(a.DB, "session:"), a.Cfg.SecureCookies)
 	pages := &httpx.Pages{R: r, Site: a.site}
-	bo := backoffice.New(a.DB, pages, sessions, store.NewKV(a.DB, "limit:"), a.Log)
+	bo := backoffice.New(a.Engine, pages, sessions, store.NewKV(a.DB, "limit:"), a.Log)
 	pages.User = bo.CurrentUser
 
 	app := fiber.New(fiber.Config{
@@ -59,6 +60,7 @@ func (a *App) routes(csrfKey []byte) (*fiber.App, error) {
 
 	app.Use(httpx.Language(a.Cfg.SecureCookies), httpx.NewCSRF(csrfKey, a.Cfg.SecureCookies).Handler(), bo.LoadUser)
 	api.New(a.Engine).Routes(app)
+	adminapi.New(a.Engine, r, bo.CurrentUser).Routes(app)
 	portal.New(a.Engine, pages, a.Log, a.Cfg.SecureCookies).Routes(app)
 	bo.Routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

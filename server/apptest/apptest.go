@@ -52,6 +52,16 @@ func EachDB(t *testing.T, f func(t *testing.T, db DB)) {
 	t.Run("postgres", func(t *testing.T) { f(t, DB{Name: "postgres", URL: FreshPostgres(t, pg)}) })
 }
 
+// Fresh returns a new empty database of the same kind, for tests that
+// need several apps: SQLite is per data dir already; PostgreSQL gets a
+// throw-away database.
+func (db DB) Fresh(t testing.TB) DB {
+	if db.Name != "postgres" {
+		return db
+	}
+	return DB{Name: db.Name, URL: FreshPostgres(t, os.Getenv("GUICHET_TEST_POSTGRES_URL"))}
+}
+
 // FreshPostgres creates a throw-away database on the server of baseURL,
 // dropped when the test ends, and returns its URL.
 func FreshPostgres(t testing.TB, baseURL string) string {
@@ -84,7 +94,8 @@ type Options struct {
 	Database string // reuse a database URL (restart tests)
 	NoStart  bool   // do not start workers
 	Backoff  func(int) time.Duration
-	BaseURL  string // links in messages; default http://guichet.test
+	BaseURL  string           // links in messages; default http://guichet.test
+	Now      func() time.Time // the runtime's clock (see Clock)
 }
 
 // New builds and starts an app on db. It is shut down when the test ends.
@@ -109,7 +120,7 @@ func New(t testing.TB, db DB, opts Options) *app.App {
 	if backoff == nil {
 		backoff = func(int) time.Duration { return 50 * time.Millisecond }
 	}
-	a, err := app.New(context.Background(), cfg, log, app.Options{PollInterval: 50 * time.Millisecond, Backoff: backoff})
+	a, err := app.New(context.Background(), cfg, log, app.Options{PollInterval: 50 * time.Millisecond, Backoff: backoff, Now: opts.Now})
 	if err != nil {
 		t.Fatalf("new app: %v", err)
 	}

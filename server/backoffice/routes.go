@@ -9,12 +9,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/guichet/guichet/server/httpx"
+	"github.com/guichet/guichet/server/runtime"
 	"github.com/guichet/guichet/server/store"
 	"github.com/guichet/guichet/web"
 )
 
 // Handler holds the back-office's dependencies.
 type Handler struct {
+	rt       *runtime.Engine
 	db       *store.DB
 	pages    *httpx.Pages
 	sessions *httpx.Sessions
@@ -24,8 +26,8 @@ type Handler struct {
 
 // New returns the back-office handler. limits stores the login rate
 // limiter's counters (shared by all instances).
-func New(db *store.DB, pages *httpx.Pages, sessions *httpx.Sessions, limits fiber.Storage, log *slog.Logger) *Handler {
-	return &Handler{db: db, pages: pages, sessions: sessions, limits: limits, log: log}
+func New(rt *runtime.Engine, pages *httpx.Pages, sessions *httpx.Sessions, limits fiber.Storage, log *slog.Logger) *Handler {
+	return &Handler{rt: rt, db: rt.DB(), pages: pages, sessions: sessions, limits: limits, log: log}
 }
 
 // Routes registers the staff routes.
@@ -43,6 +45,18 @@ func (h *Handler) Routes(app fiber.Router) {
 	app.Get("/backoffice/mailbox", h.requireAdmin(h.showMailbox))
 	app.Get("/backoffice/mailbox/:id", h.requireAdmin(h.showMailbox))
 	app.Get("/admin", h.requireAdmin(h.showHome))
+
+	// Staff JSON API (session + X-CSRF-Token), same runtime and visibility
+	// as the pages.
+	api := app.Group("/api/staff", h.requireActorJSON)
+	api.Get("/session", h.apiSession)
+	api.Get("/dossiers", h.apiInbox)
+	api.Get("/dossiers/:id", h.apiDossier)
+	api.Get("/dossiers/:id/files/:file", h.downloadFile)
+	api.Post("/dossiers/:id/transitions/:transition", h.apiFire)
+	api.Post("/dossiers/:id/circulation", h.apiCirculate)
+	api.Post("/dossiers/:id/opinions/:role", h.apiReturnOpinion)
+	api.Post("/dossiers/:id/comments", h.apiComment)
 }
 
 // CurrentUser returns the signed-in staff member for page envelopes.

@@ -12,6 +12,14 @@ import (
 	"github.com/guichet/guichet/web"
 )
 
+// actionError is a refused or rolled-back action (runtime.ActionError),
+// whose message is meant for the user.
+type actionError interface {
+	error
+	PublicMessage() string
+	Forbidden() bool
+}
+
 // ErrorPageRenderer renders a full-page HTML error.
 type ErrorPageRenderer func(c *fiber.Ctx, status int) error
 
@@ -24,8 +32,12 @@ func ErrorHandler(log *slog.Logger, page ErrorPageRenderer) fiber.ErrorHandler {
 		var p Problem
 		var fe *fiber.Error
 		var ve *forms.ValidationError
+		var ae actionError
+		var pe *ProblemError
 		lang := Lang(c)
 		switch {
+		case errors.As(err, &pe):
+			p, status = pe.Problem, pe.Problem.Status
 		case errors.Is(err, store.ErrNotFound):
 			status = http.StatusNotFound
 		case errors.As(err, &ve):
@@ -39,6 +51,12 @@ func ErrorHandler(log *slog.Logger, page ErrorPageRenderer) fiber.ErrorHandler {
 			if status < 500 && fe.Message != http.StatusText(status) {
 				p.Detail = fe.Message
 			}
+		case errors.As(err, &ae):
+			status = http.StatusConflict
+			if ae.Forbidden() {
+				status = http.StatusForbidden
+			}
+			p.Detail = ae.PublicMessage()
 		case errors.Is(err, store.ErrConflict):
 			status = http.StatusConflict
 		}

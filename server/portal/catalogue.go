@@ -23,7 +23,7 @@ func (h *Handler) showCatalogue(c *fiber.Ctx) error {
 		return err
 	}
 	q := strings.TrimSpace(c.Query("q"))
-	cat := strings.TrimSpace(c.Query("categorie"))
+	cat := strings.TrimSpace(c.Query("category")) // the name of the page's select
 	page := web.CataloguePage{Query: q, Category: cat}
 	for _, p := range PublicProcedures(list) {
 		if p.Def.Category != "" && !slices.Contains(page.Categories, p.Def.Category) {

@@ -26,6 +26,15 @@ type Compiled struct {
 	Def         *builder.Procedure
 	Online      *builder.Scenario // the scenario with a form, or nil
 	Form        *forms.Form       // compiled form of Online, or nil
+	Pipeline    *Pipeline         // compiled pipeline of Online, or nil
+}
+
+// InitialState returns the state of a new dossier.
+func (c *Compiled) InitialState() string {
+	if c.Pipeline != nil {
+		return c.Pipeline.Initial
+	}
+	return InitialState
 }
 
 // Engine is the runtime.
@@ -107,6 +116,11 @@ func (e *Engine) compile(v store.PublishedVersion) (*Compiled, error) {
 		c.Online = s
 		if c.Form, err = forms.Compile(s.Form.Schema, s.Form.UISchema); err != nil {
 			return nil, fmt.Errorf("version %s form: %w", v.VersionID, err)
+		}
+		if s.Pipeline != nil {
+			if c.Pipeline, err = compilePipeline(s.Pipeline); err != nil {
+				return nil, fmt.Errorf("version %s pipeline: %w", v.VersionID, err)
+			}
 		}
 	}
 	e.mu.Lock()

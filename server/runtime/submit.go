@@ -48,7 +48,11 @@ const (
 type MessagePayload struct {
 	MessageID string `json:"message_id"` // stable across retries (Message-ID header, mailbox key)
 	DossierID string `json:"dossier_id"`
-	Kind      string `json:"kind"` // ack, update, closure
+	Kind      string `json:"kind"` // ack, update, closure, invitation, reminder, message
+	// Template names a pipeline message; empty for the procedure's ack.
+	Template string `json:"template,omitempty"`
+	// Role is set for messages to a role's members.
+	Role string `json:"role,omitempty"`
 }
 
 // Submit validates s.Data against the form and creates the dossier, its
@@ -72,7 +76,7 @@ func (e *Engine) Submit(ctx context.Context, s Submission) (*Receipt, error) {
 	now := e.now().UTC()
 	d := &store.Dossier{
 		ID: store.NewID(), ProcedureID: c.ProcedureID, VersionID: c.VersionID,
-		TrackingToken: store.NewToken(), IdempotencyKey: s.IdempotencyKey, State: InitialState,
+		TrackingToken: store.NewToken(), IdempotencyKey: s.IdempotencyKey, State: c.InitialState(),
 		Data: data, CreatedBy: s.CreatedBy, SubmittedAt: now, UpdatedAt: now,
 		ApplicantEmail: lookupString(s.Data, c.Def.Messages.ApplicantEmail),
 		ApplicantName:  lookupString(s.Data, c.Def.Messages.ApplicantName),
@@ -90,6 +94,9 @@ func (e *Engine) Submit(ctx context.Context, s Submission) (*Receipt, error) {
 	}
 	if d.ApplicantEmail != "" {
 		p.job = ack
+	}
+	if c.Pipeline != nil {
+		p.after = e.afterSubmit(c, d, s.Data, actorOf(s))
 	}
 	if err := e.submitter.submit(ctx, p); err != nil {
 		if store.IsUniqueViolation(err) {

@@ -35,6 +35,9 @@ type pending struct {
 	fileIDs []string
 	done    chan error
 	dup     *store.Dossier // set when the idempotency key already existed
+	// after runs in the transaction once the dossier is written (pipeline
+	// rules on dossier.submitted, messages of the initial state).
+	after func(ctx context.Context, tx bun.Tx) error
 }
 
 func newSubmitter(db *store.DB, writers, maxBatch int) *submitter {
@@ -193,6 +196,11 @@ func writeGroup(ctx context.Context, tx bun.Tx, ps []*pending) error {
 		return err
 	}
 	for _, p := range fresh {
+		if p.after != nil {
+			if err := p.after(ctx, tx); err != nil {
+				return err
+			}
+		}
 		if p.owner != "" && len(p.fileIDs) > 0 {
 			if err := store.AttachFiles(ctx, tx, p.owner, p.d.ID, p.fileIDs); err != nil {
 				return fmt.Errorf("attach files: %w", err)

@@ -33,6 +33,11 @@ func (e *Engine) Track(ctx context.Context, token string) (*Tracked, error) {
 
 // PublicStateLabel returns the label of a state for the applicant.
 func PublicStateLabel(c *Compiled, state, lang string) string {
+	if c.Pipeline != nil {
+		if s := c.Pipeline.States[state]; s != nil {
+			return s.PublicLabel
+		}
+	}
 	if state == InitialState {
 		if lang == "en" {
 			return "Received"

@@ -11,7 +11,7 @@ import (
 
 // Dossier is one submitted request, pinned to a procedure version.
 type Dossier struct {
-	bun.BaseModel `bun:"table:dossiers"`
+	bun.BaseModel `bun:"table:dossiers,alias:d"`
 
 	ID             string          `bun:"id,pk"`
 	ProcedureID    string          `bun:"procedure_id"`
@@ -24,6 +24,7 @@ type Dossier struct {
 	ApplicantEmail string          `bun:"applicant_email"`
 	ApplicantName  string          `bun:"applicant_name"`
 	CreatedBy      *string         `bun:"created_by"`
+	AssignedGroup  string          `bun:"assigned_group"`
 	SubmittedAt    time.Time       `bun:"submitted_at"`
 	UpdatedAt      time.Time       `bun:"updated_at"`
 	ClosedAt       *time.Time      `bun:"closed_at"`
@@ -47,6 +48,15 @@ type Event struct {
 const (
 	EventSubmitted   = "submitted"
 	EventMessageSent = "message.sent"
+	EventTransition  = "transition"
+	EventActivated   = "invitation.activated"
+	EventInvited     = "invitation.sent"
+	EventOpinion     = "opinion.returned"
+	EventOverdue     = "invitation.overdue"
+	EventFieldSet    = "field.set"
+	EventAssigned    = "assigned"
+	EventComment     = "comment"
+	EventIntegration = "integration.updated"
 )
 
 // NextReferenceSeqs reserves n consecutive sequence numbers of procedure

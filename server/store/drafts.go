@@ -28,7 +28,7 @@ type Draft struct {
 func SaveDraft(ctx context.Context, db bun.IDB, d *Draft) error {
 	_, err := db.NewInsert().Model(d).On("CONFLICT (id) DO UPDATE").
 		Set("data = EXCLUDED.data").Set("updated_at = EXCLUDED.updated_at").
-		Where("drafts.dossier_id IS NULL AND drafts.owner = EXCLUDED.owner").Exec(ctx)
+		Where("?TableAlias.dossier_id IS NULL AND ?TableAlias.owner = EXCLUDED.owner").Exec(ctx)
 	return err
 }
 

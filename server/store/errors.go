@@ -31,3 +31,14 @@ func IsUniqueViolation(err error) bool {
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE=23505") ||
 		strings.Contains(s, "duplicate key value")
 }
+
+// IsTransient reports whether err is a PostgreSQL deadlock or
+// serialization failure: the transaction was chosen as the victim of a
+// conflict with another one and succeeds when run again.
+func IsTransient(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "SQLSTATE=40P01") || strings.Contains(s, "SQLSTATE=40001")
+}
