@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,6 +20,7 @@ import (
 	"github.com/guichet/guichet/server/mail"
 	"github.com/guichet/guichet/server/runtime"
 	"github.com/guichet/guichet/server/store"
+	"github.com/guichet/guichet/web"
 	"github.com/uptrace/bun"
 )
 
@@ -36,6 +38,10 @@ type App struct {
 
 	// AdminPassword is set when New generated the first admin's password.
 	AdminPassword string
+
+	siteMu    sync.Mutex
+	siteCache web.Site
+	siteAt    time.Time
 }
 
 // Options tune an App beyond its configuration (tests use them).

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"net/http"
 	"os"
@@ -67,9 +68,19 @@ func (a *App) routes(csrfKey []byte) (*fiber.App, error) {
 	return app, nil
 }
 
-// site returns the administration's branding from the settings.
+// site returns the administration's branding from the settings, read at
+// most every 10 seconds (pages are rendered far more often than admins
+// change it).
 func (a *App) site(ctx context.Context) web.Site {
-	s := web.Site{Name: "Guichet", AccentColor: "#0b4f8a"}
-	_ = store.Setting(ctx, a.DB.Read, "site", &s)
+	a.siteMu.Lock()
+	defer a.siteMu.Unlock()
+	if time.Since(a.siteAt) < 10*time.Second {
+		return a.siteCache
+	}
+	s := web.Site{Name: a.Cfg.SiteName, LogoURL: a.Cfg.SiteLogo, AccentColor: a.Cfg.SiteAccent}
+	if err := store.Setting(ctx, a.DB.Read, "site", &s); err != nil && !errors.Is(err, store.ErrNotFound) {
+		a.Log.Warn("read site settings", "error", err)
+	}
+	a.siteCache, a.siteAt = s, time.Now()
 	return s
 }

@@ -113,7 +113,7 @@ func New(t testing.TB, db DB, opts Options) *app.App {
 	cfg := &config.Config{
 		Addr: "127.0.0.1:0", DataDir: opts.DataDir, DatabaseURL: opts.Database, SMTPURL: opts.SMTPURL,
 		MailFrom: "Guichet <no-reply@test.local>", BaseURL: opts.BaseURL, AdminEmail: AdminEmail,
-		AdminPassword: AdminPassword, LogLevel: "warn", BodyLimit: 8 << 20, Workers: 4,
+		AdminPassword: AdminPassword, LogLevel: "warn", SiteName: "Commune de Test", SiteAccent: "#0b4f8a", BodyLimit: 8 << 20, Workers: 4,
 	}
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	backoff := opts.Backoff

@@ -9,7 +9,8 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"time"
+
+	"github.com/guichet/guichet/web"
 )
 
 // Config is the bootstrap configuration. Settings that admins edit live
@@ -28,7 +29,10 @@ type Config struct {
 	Workers       int    // GUICHET_WORKERS concurrent jobs
 	SecureCookies bool   // GUICHET_SECURE_COOKIES (default: BaseURL is https)
 	Dev           bool   // GUICHET_DEV: serve web assets from disk
-	ShutdownAfter time.Duration
+	// Branding defaults, until an admin sets them in the settings.
+	SiteName   string // GUICHET_SITE_NAME
+	SiteLogo   string // GUICHET_SITE_LOGO (URL)
+	SiteAccent string // GUICHET_SITE_ACCENT (#rrggbb, AA contrast on white)
 }
 
 type option struct {
@@ -55,6 +59,9 @@ func Load(args []string) (*Config, error) {
 		{"workers", "GUICHET_WORKERS", "16", "concurrent background jobs", false, &workers},
 		{"secure-cookies", "GUICHET_SECURE_COOKIES", "", "true to mark cookies Secure (default: when base URL is https)", false, &secure},
 		{"dev", "GUICHET_DEV", "false", "serve web assets from disk", false, &dev},
+		{"site-name", "GUICHET_SITE_NAME", "Guichet", "administration's name in page headers", false, &c.SiteName},
+		{"site-logo", "GUICHET_SITE_LOGO", "", "URL of the administration's logo", false, &c.SiteLogo},
+		{"site-accent", "GUICHET_SITE_ACCENT", "#0b4f8a", "accent colour (#rrggbb, 4.5:1 contrast on white)", false, &c.SiteAccent},
 	}
 	fs := flag.NewFlagSet("guichet", flag.ContinueOnError)
 	for _, o := range opts {
@@ -97,6 +104,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Workers < 1 {
 		errs = append(errs, errors.New("workers must be at least 1"))
+	}
+	if r := web.ContrastOnWhite(c.SiteAccent); r < 4.5 {
+		errs = append(errs, fmt.Errorf("site-accent %q must be #rgb or #rrggbb with at least 4.5:1 contrast on white (has %.1f:1)", c.SiteAccent, r))
 	}
 	return errors.Join(errs...)
 }

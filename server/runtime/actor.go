@@ -93,10 +93,7 @@ func (a *Actor) VisibleFilter(q *bun.SelectQuery) *bun.SelectQuery {
 			q = q.WhereOr("d.procedure_id IN (?)", bun.In(procs))
 		}
 		for p, rs := range a.roles {
-			ids := make([]string, 0, len(rs))
-			for r := range rs {
-				ids = append(ids, r)
-			}
+			ids := roleIDs(rs)
 			q = q.WhereOr("EXISTS (SELECT 1 FROM invitations AS vi WHERE vi.dossier_id = d.id AND vi.procedure_id = ? "+
 				"AND vi.role_id IN (?) AND vi.status IN (?, ?))", p, bun.In(ids), store.InvitationInvited, store.InvitationReturned)
 		}

@@ -55,8 +55,14 @@ func (e *Engine) Inbox(ctx context.Context, a *Actor, f InboxFilter) (*Inbox, er
 			q = q.Where("(LOWER(d.reference) LIKE ? ESCAPE '\\' OR LOWER(d.applicant_name) LIKE ? ESCAPE '\\')", like, like)
 		}
 		if pending {
-			q = q.Where("EXISTS (SELECT 1 FROM invitations AS pi WHERE pi.dossier_id = d.id AND pi.status = ? AND pi.role_id IN (?))",
-				store.InvitationInvited, bun.In(a.rolesAnywhere()))
+			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+				q = q.Where("1 = 0")
+				for p, rs := range a.roles {
+					q = q.WhereOr("EXISTS (SELECT 1 FROM invitations AS pi WHERE pi.dossier_id = d.id AND pi.procedure_id = ? "+
+						"AND pi.role_id IN (?) AND pi.status = ?)", p, bun.In(roleIDs(rs)), store.InvitationInvited)
+				}
+				return q
+			})
 		}
 		if overdue {
 			q = q.Where("EXISTS (SELECT 1 FROM invitations AS oi WHERE oi.dossier_id = d.id AND oi.status = ? AND oi.due_at < ?)",
@@ -81,7 +87,7 @@ func (e *Engine) Inbox(ctx context.Context, a *Actor, f InboxFilter) (*Inbox, er
 	if out.Counts.All, err = count(false, false); err != nil {
 		return nil, err
 	}
-	if len(a.rolesAnywhere()) > 0 {
+	if len(a.roles) > 0 {
 		if out.Counts.Pending, err = count(true, false); err != nil {
 			return nil, err
 		}
@@ -92,23 +98,12 @@ func (e *Engine) Inbox(ctx context.Context, a *Actor, f InboxFilter) (*Inbox, er
 	return out, nil
 }
 
-// rolesAnywhere returns every role ID the actor holds (for the pending
-// filter; the visibility filter already scopes by procedure).
-func (a *Actor) rolesAnywhere() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, rs := range a.roles {
-		for r := range rs {
-			if !seen[r] {
-				seen[r] = true
-				out = append(out, r)
-			}
-		}
+func roleIDs(rs map[string]string) []string {
+	ids := make([]string, 0, len(rs))
+	for r := range rs {
+		ids = append(ids, r)
 	}
-	if len(out) == 0 {
-		out = []string{""}
-	}
-	return out
+	return ids
 }
 
 func escapeLike(s string) string {
