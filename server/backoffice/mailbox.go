@@ -22,7 +22,12 @@ func (h *Handler) showMailbox(c *fiber.Ctx) error {
 	for _, m := range ms {
 		page.Items = append(page.Items, mailboxItem(m))
 	}
-	if id := c.Params("id"); id != "" {
+	// The mailbox template links each message to "?id=<ID>".
+	id := c.Query("id")
+	if id == "" {
+		id = c.Params("id")
+	}
+	if id != "" {
 		m, err := store.MailboxMessageByID(c.UserContext(), h.db.Read, id)
 		if err != nil {
 			return err

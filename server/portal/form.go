@@ -289,8 +289,10 @@ func (h *Handler) showCheck(c *fiber.Ctx) error {
 		return c.Redirect(stepURL(p.Def.Slug, d.ID, n), fiber.StatusSeeOther)
 	}
 	lang := httpx.Lang(c)
+	sections := p.Form.Summary(data, lang)
+	h.nameFiles(c.UserContext(), d.Owner, sections)
 	page := web.CheckAnswersPage{
-		ProcedureSlug: p.Def.Slug, ProcedureTitle: p.Def.Title, Sections: p.Form.Summary(data, lang),
+		ProcedureSlug: p.Def.Slug, ProcedureTitle: p.Def.Title, Sections: sections,
 		EditURL: func(i int) string { return stepURL(p.Def.Slug, d.ID, i+1) + "?retour=verifier" },
 		Action:  "/d/" + p.Def.Slug + "/form/" + d.ID + "/envoyer", Nonce: d.ID,
 	}
