@@ -37,7 +37,7 @@ func Check(p *Procedure) []Problem {
 	if p == nil {
 		return []Problem{{Path: "$", Message: "there is no procedure"}}
 	}
-	c := &checker{}
+	c := &checker{online: p.OnlineScenario()}
 	c.procedure(p)
 	for i := range p.Scenarios {
 		c.scenario(indexPath("$.scenarios", i), &p.Scenarios[i])
@@ -52,6 +52,7 @@ func Check(p *Procedure) []Problem {
 type checker struct {
 	problems []Problem
 	forms    []checkedForm
+	online   *Scenario // the scenario that receives dossiers
 }
 
 // checkedForm is the decoded schema of an online or API scenario whose form
@@ -115,6 +116,7 @@ func (c *checker) procedure(p *Procedure) {
 }
 
 func (c *checker) scenario(path string, s *Scenario) {
+	var f *checkedForm // the scenario's form, once compiled
 	switch s.Kind {
 	case ScenarioInformation:
 		if strings.TrimSpace(s.Body) == "" && len(s.Attachments) == 0 {
@@ -130,11 +132,10 @@ func (c *checker) scenario(path string, s *Scenario) {
 	case ScenarioOnline, ScenarioAPI:
 		n := len(c.forms)
 		c.form(path+".form", s)
+		if len(c.forms) > n {
+			f = &c.forms[n]
+		}
 		if s.Pipeline != nil {
-			var f *checkedForm
-			if len(c.forms) > n {
-				f = &c.forms[n]
-			}
 			c.pipeline(path+".pipeline", s.Pipeline, f)
 		}
 	case "":
@@ -151,6 +152,7 @@ func (c *checker) scenario(path string, s *Scenario) {
 	if s.Pipeline != nil && (s.Kind == ScenarioInformation || s.Kind == ScenarioRedirect) {
 		c.addf(path+".pipeline", "only online and api scenarios have a pipeline")
 	}
+	c.integration(path, s, f)
 	for j, a := range s.Attachments {
 		ap := indexPath(path+".attachments", j)
 		if strings.TrimSpace(a.Title) == "" {

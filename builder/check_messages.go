@@ -53,9 +53,20 @@ var (
 	execErrRE  = regexp.MustCompile(`^template: [^:]*:(\d+):\d+: executing "[^"]*" at <([^>]*)>: (.*)$`)
 )
 
+// The names a message template sees, for the hint of an unknown name:
+// the procedure's acknowledgement, and the messages of a pipeline.
+const (
+	ackNames      = ".Reference, .Procedure, .TrackingURL and .Data.<field>"
+	pipelineNames = ".Reference, .Procedure, .TrackingURL, .State, .DossierURL, .Role, .DueAt and .Data.<field>"
+)
+
 // template checks that text parses with text/template and, run on the data
 // of each form, names only fields that exist.
-func (c *checker) template(path, text string) {
+func (c *checker) template(path, text string) { c.templateFor(path, text, c.forms, ackNames) }
+
+// templateFor checks text against the data of forms fs; names is the hint
+// given for an unknown name.
+func (c *checker) templateFor(path, text string, fs []checkedForm, names string) {
 	if text == "" {
 		return
 	}
@@ -69,13 +80,13 @@ func (c *checker) template(path, text string) {
 		return
 	}
 	var reported []string
-	for _, f := range c.forms {
+	for _, f := range fs {
 		sample, _ := f.schema.sample().(map[string]any)
 		data := MessageData{Reference: "RS-0001", Procedure: "…", TrackingURL: "https://…", Data: sample}
-		msg := execProblem(t.Execute(io.Discard, data))
+		msg := execProblem(t.Execute(io.Discard, data), names)
 		if msg != "" && !slices.Contains(reported, msg) {
 			reported = append(reported, msg)
-			if len(c.forms) > 1 {
+			if len(fs) > 1 {
 				msg += fmt.Sprintf(" (form of scenario %q)", f.scenario)
 			}
 			c.addf(path, "%s", msg)
@@ -86,7 +97,7 @@ func (c *checker) template(path, text string) {
 // execProblem explains an error of a template run on sample data when it
 // comes from a wrong name; other errors depend on the data and are left
 // to the run on a real dossier.
-func execProblem(err error) string {
+func execProblem(err error, names string) string {
 	if err == nil {
 		return ""
 	}
@@ -100,7 +111,7 @@ func execProblem(err error) string {
 		key := strings.TrimPrefix(cause, "map has no entry for key ")
 		return fmt.Sprintf("line %s: {{%s}}: the form has no field %s", line, expr, key)
 	case strings.HasPrefix(cause, "can't evaluate field"):
-		return fmt.Sprintf("line %s: {{%s}}: unknown name; a message sees .Reference, .Procedure, .TrackingURL and .Data.<field>", line, expr)
+		return fmt.Sprintf("line %s: {{%s}}: unknown name; a message sees %s", line, expr, names)
 	}
 	return ""
 }

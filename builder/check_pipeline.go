@@ -13,7 +13,8 @@ var idRE = scenarioIDRE
 // pipeline checks a scenario's pipeline; path is $.scenarios[i].pipeline.
 func (c *checker) pipeline(path string, p *Pipeline, form *checkedForm) {
 	pc := &pipelineChecker{checker: c, p: p, path: path, data: form,
-		states: map[string]*State{}, roles: map[string]*Role{}, messages: map[string]*Message{}, transitions: map[string]*Transition{}}
+		states: map[string]*State{}, roles: map[string]*Role{}, messages: map[string]*Message{}, transitions: map[string]*Transition{},
+		rules: map[string]bool{}}
 	pc.collect()
 	pc.checkStates()
 	pc.checkTransitions()
@@ -32,6 +33,7 @@ type pipelineChecker struct {
 	roles       map[string]*Role
 	messages    map[string]*Message
 	transitions map[string]*Transition
+	rules       map[string]bool
 }
 
 // collect indexes the ids, reporting missing, malformed and duplicate ones.
@@ -61,6 +63,14 @@ func (pc *pipelineChecker) collect() {
 		pc.id(indexPath(pc.path+".transitions", i), pc.p.Transitions[i].ID, "transition", func() bool {
 			_, dup := pc.transitions[pc.p.Transitions[i].ID]
 			pc.transitions[pc.p.Transitions[i].ID] = &pc.p.Transitions[i]
+			return dup
+		})
+	}
+	// Rule IDs name the rule in the errors of a change it fails.
+	for i := range pc.p.Rules {
+		pc.id(indexPath(pc.path+".rules", i), pc.p.Rules[i].ID, "rule", func() bool {
+			dup := pc.rules[pc.p.Rules[i].ID]
+			pc.rules[pc.p.Rules[i].ID] = true
 			return dup
 		})
 	}
@@ -218,8 +228,13 @@ func (pc *pipelineChecker) checkMessages() {
 		if strings.TrimSpace(m.Body) == "" {
 			pc.addf(mp+".body", "a message needs a body")
 		}
-		pc.template(mp+".subject", m.Subject)
-		pc.template(mp+".body", m.Body)
+		// A pipeline's messages see the data of its own scenario's form.
+		var fs []checkedForm
+		if pc.data != nil {
+			fs = []checkedForm{*pc.data}
+		}
+		pc.templateFor(mp+".subject", m.Subject, fs, pipelineNames)
+		pc.templateFor(mp+".body", m.Body, fs, pipelineNames)
 	}
 }
 
@@ -241,8 +256,9 @@ func (pc *pipelineChecker) expression(path, src string, boolean bool) {
 	}
 	if err != nil {
 		pc.addf(path, "the expression does not compile: %v", err)
-		return
 	}
+	// The names are checked even when the expression does not compile for
+	// another reason, so that every problem shows at once.
 	tree, err := parser.Parse(src)
 	if err != nil {
 		return

@@ -2,6 +2,7 @@ package builder
 
 import (
 	"fmt"
+	"regexp"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -64,7 +65,7 @@ type ExprEvent struct {
 func CompileCondition(src string) (*vm.Program, error) {
 	p, err := expr.Compile(src, expr.Env(ExprEnv{}), expr.AsBool())
 	if err != nil {
-		return nil, fmt.Errorf("%s", firstLine(err.Error()))
+		return nil, fmt.Errorf("%s", exprProblem(err))
 	}
 	return p, nil
 }
@@ -74,9 +75,32 @@ func CompileCondition(src string) (*vm.Program, error) {
 func CompileValue(src string) (*vm.Program, error) {
 	p, err := expr.Compile(src, expr.Env(ExprEnv{}))
 	if err != nil {
-		return nil, fmt.Errorf("%s", firstLine(err.Error()))
+		return nil, fmt.Errorf("%s", exprProblem(err))
 	}
 	return p, nil
+}
+
+// noFieldRE matches expr's error for a wrong name inside one of the
+// environment's structs, which names the Go type.
+var noFieldRE = regexp.MustCompile(`^type builder\.Expr(Dossier|Invitation|Event) has no field (\S+)(.*)$`)
+
+// exprFields are how admins write each struct of ExprEnv, and the names
+// it offers.
+var exprFields = map[string][2]string{
+	"Dossier":    {"dossier", "reference, state, submitted_at and group"},
+	"Invitation": {"invitations.<role>", "status, invited_at, due_at, returned_at and decision"},
+	"Event":      {"event", "name, state, role, actor and data"},
+}
+
+// exprProblem is the first line of a compile error, in the expression's
+// own words rather than Go's.
+func exprProblem(err error) string {
+	msg := firstLine(err.Error())
+	if m := noFieldRE.FindStringSubmatch(msg); m != nil {
+		f := exprFields[m[1]]
+		return fmt.Sprintf("unknown name %s.%s%s; %s has %s", f[0], m[2], m[3], f[0], f[1])
+	}
+	return msg
 }
 
 func firstLine(s string) string {

@@ -28,6 +28,10 @@ var ErrNoPreset = errors.New("no such preset")
 //   - portail-famille: a redirect to the family portal;
 //   - saisie-guichet: an online form for agents only (intake at the counter
 //     or by phone).
+//   - signalement-voirie: an api scenario (report a road problem) whose
+//     integration pushes each report to the roads department's business
+//     application and takes its updates by webhook and by polling; it is
+//     disabled until an admin sets its URL.
 func Presets() ([]*Procedure, error) {
 	names, err := fs.Glob(presetFiles, "presets/*.json")
 	if err != nil {

@@ -23,7 +23,7 @@ func TestPresetsPassCheck(t *testing.T) {
 			}
 		})
 	}
-	want := []string{"broyage-sapins", "permis-construire", "portail-famille", "reservation-salle", "saisie-guichet"}
+	want := []string{"broyage-sapins", "permis-construire", "portail-famille", "reservation-salle", "saisie-guichet", "signalement-voirie"}
 	if !slices.Equal(slugs, want) {
 		t.Errorf("presets = %q, want %q", slugs, want)
 	}

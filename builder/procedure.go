@@ -55,6 +55,9 @@ type Scenario struct {
 	// Pipeline is how the dossiers of an online or API scenario are
 	// processed; without one a dossier stays "submitted".
 	Pipeline *Pipeline `json:"pipeline,omitempty"`
+	// Integration connects an api scenario's dossiers to a business
+	// application (push, webhook, poll).
+	Integration *Integration `json:"integration,omitempty"`
 }
 
 // Link is an attachment or related link of an information page.

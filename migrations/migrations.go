@@ -52,10 +52,24 @@ func NewMigrator(db *bun.DB) *migrate.Migrator {
 // finds the lock taken waits for it (up to a minute).
 func Up(ctx context.Context, db *bun.DB) (*migrate.MigrationGroup, error) {
 	m := NewMigrator(db)
-	if err := m.Init(ctx); err != nil {
-		return nil, fmt.Errorf("migrate init: %w", err)
-	}
 	deadline := time.Now().Add(time.Minute)
+	// Init creates bun's tables IF NOT EXISTS, which PostgreSQL does not
+	// make safe against a concurrent CREATE: the loser fails on a unique
+	// index of the catalog and succeeds once the winner has committed.
+	for try := 0; ; try++ {
+		err := m.Init(ctx)
+		if err == nil {
+			break
+		}
+		if try == 4 {
+			return nil, fmt.Errorf("migrate init: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 	for {
 		err := m.Lock(ctx)
 		if err == nil {

@@ -75,7 +75,13 @@ func newLogger(level string) *slog.Logger {
 }
 
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	tuneGC()
 	log.Info("starting", "config", fmt.Sprintf("%+v", cfg.Redacted()))
+	if addr := os.Getenv("GUICHET_PPROF"); addr != "" {
+		if err := servePprof(addr, log); err != nil {
+			return err
+		}
+	}
 	a, err := app.New(ctx, cfg, log, app.Options{})
 	if err != nil {
 		return err

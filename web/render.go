@@ -32,6 +32,14 @@ var pageDefs = map[string]struct {
 	"login":        {"backoffice/login.html", LoginPage{}},
 	"mailbox":      {"backoffice/mailbox.html", MailboxPage{}},
 	"staff_home":   {"backoffice/staff_home.html", StaffHomePage{}},
+	"inbox":        {"backoffice/inbox.html", InboxPage{}},
+	"dossier":      {"backoffice/dossier.html", DossierPage{}},
+	"intake":       {"backoffice/intake.html", IntakeListPage{}},
+	"intake_form":  {"backoffice/intake_form.html", IntakeFormPage{}},
+	"admin_users":  {"backoffice/admin_users.html", UsersPage{}},
+	"admin_user":   {"backoffice/admin_user.html", UserPage{}},
+	"admin_groups": {"backoffice/admin_groups.html", GroupsPage{}},
+	"admin_roles":  {"backoffice/admin_roles.html", RolesPage{}},
 }
 
 // Renderer renders the server-side pages. It parses every template once,
@@ -127,9 +135,11 @@ func (r *Renderer) bind(t *template.Template, lang string) (*template.Template, 
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// Render writes the page named page ("catalogue", "procedure", "form",
-// "check", "confirmation", "tracking", "login", "mailbox", "staff_home",
-// "error") in env.Lang. env.Data must be the page's view model (see
+// Render writes the page named page (a key of pageDefs: "catalogue",
+// "procedure", "form", "check", "confirmation", "tracking", "error", and
+// the back-office's "login", "mailbox", "staff_home", "inbox", "dossier",
+// "intake", "intake_form", "admin_users", "admin_user", "admin_groups",
+// "admin_roles") in env.Lang. env.Data must be the page's view model (see
 // views.go), as a value or a pointer. Nothing is written when rendering
 // fails, so the caller can still send an error page.
 func (r *Renderer) Render(w io.Writer, page string, env Envelope) error {

@@ -29,7 +29,7 @@ var testTime = time.Date(2026, 11, 23, 13, 5, 0, 0, time.UTC)
 
 // samplePages is a representative Data for every page.
 func samplePages() map[string]any {
-	return map[string]any{
+	pages := map[string]any{
 		"catalogue": CataloguePage{
 			Query: "salle", Category: "Loisirs", Categories: []string{"Construction", "Loisirs", "Déchets"},
 			Items: []CatalogueItem{
@@ -64,14 +64,20 @@ func samplePages() map[string]any {
 		"staff_home": StaffHomePage{},
 		"error":      ErrorPage{Status: 404},
 	}
+	maps.Copy(pages, backofficeSamples())
+	return pages
 }
 
 func sampleEnvelope(lang, page string, data any) Envelope {
 	env := Envelope{Site: testSite, Lang: lang, Path: "/d/reservation-salle", CSRF: "csrf-token", Title: page, Data: data}
-	switch page {
-	case "staff_home", "mailbox":
+	if backofficePages[page] {
 		env.User = &User{ID: "u1", Name: "Agnès Agent", Email: "agent@montagny.ch", IsAdmin: true}
-	case "form", "login":
+		if page == "inbox" {
+			env.Path = "/backoffice"
+		}
+	}
+	switch page {
+	case "form", "login", "dossier", "intake_form", "admin_users", "admin_user", "admin_groups":
 		env.HasErrors = true
 	case "catalogue":
 		env.Flash = "Vos réponses ont été enregistrées."
@@ -126,7 +132,7 @@ var (
 	refAttr     = regexp.MustCompile(`\s(?:for|aria-describedby|aria-labelledby)="([^"]+)"`)
 	fragment    = regexp.MustCompile(`\shref="#([^"]+)"`)
 	openTag     = regexp.MustCompile(`<(div|form|fieldset|ul|ol|dl|section|p|label|select|button|a|h[1-6])[\s>]`)
-	rawKey      = regexp.MustCompile(`\b(?:layout|catalogue|procedure|form|check|confirmation|tracking|login|mailbox|staff|error|unit)\.[a-z_.]+[a-z]\b`)
+	rawKey      = regexp.MustCompile(`\b(?:layout|catalogue|procedure|form|check|confirmation|tracking|login|mailbox|staff|error|unit|bo|inbox|dossier|intake|users|groups|roles|tag|event|actor|flash)\.[a-z_.]+[a-z]\b`)
 	visibleText = regexp.MustCompile(`>([^<]+)<`)
 )
 

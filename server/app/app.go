@@ -16,6 +16,7 @@ import (
 	"github.com/guichet/guichet/migrations"
 	"github.com/guichet/guichet/server/auth"
 	"github.com/guichet/guichet/server/config"
+	"github.com/guichet/guichet/server/integrations"
 	"github.com/guichet/guichet/server/jobs"
 	"github.com/guichet/guichet/server/mail"
 	"github.com/guichet/guichet/server/runtime"
@@ -35,6 +36,10 @@ type App struct {
 	Engine *runtime.Engine
 	Sender mail.Sender
 	HTTP   *fiber.App
+
+	// Integrations push to, take webhooks from and poll business
+	// applications.
+	Integrations *integrations.Service
 
 	// AdminPassword is set when New generated the first admin's password.
 	AdminPassword string
@@ -108,6 +113,16 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	if err := a.Sched.Add("cleanup", "@every 1h", jobCleanup, func(time.Time) any { return struct{}{} }); err != nil {
 		return err
 	}
+	a.Queue.Handle(jobs.KindSweep, jobs.KindConfig{Handler: jobs.SweepHandler(a.DB, a.Queue, a.Log), Timeout: time.Minute})
+	if err := a.Sched.Add("jobs-sweep", "@every 1m", jobs.KindSweep, func(time.Time) any { return struct{}{} }); err != nil {
+		return err
+	}
+	integ, err := integrations.New(a.DB, a.Batch, a.Queue, a.Sched, a.Engine,
+		integrations.Options{SecretKey: a.Cfg.SecretKey, DataDir: a.Cfg.DataDir, Logger: a.Log})
+	if err != nil {
+		return fmt.Errorf("integrations: %w", err)
+	}
+	a.Integrations = integ
 	key, err := a.secretKey(ctx, "csrf_key")
 	if err != nil {
 		return err
@@ -120,6 +135,7 @@ func (a *App) init(ctx context.Context, opts Options) error {
 func (a *App) Start(ctx context.Context) {
 	a.Queue.Start(ctx)
 	a.Sched.Start()
+	a.Integrations.Start(ctx)
 }
 
 // Shutdown stops accepting requests, finishes in-flight ones and running
@@ -130,6 +146,7 @@ func (a *App) Shutdown(ctx context.Context) error {
 		errs = append(errs, a.HTTP.ShutdownWithContext(ctx))
 	}
 	a.Sched.Stop()
+	a.Integrations.Stop()
 	errs = append(errs, a.Queue.Shutdown(ctx))
 	a.Engine.Close()
 	a.Batch.Close()

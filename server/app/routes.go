@@ -61,7 +61,15 @@ func (a *App) routes(csrfKey []byte) (*fiber.App, error) {
 
 	app.Use(httpx.Language(a.Cfg.SecureCookies), httpx.NewCSRF(csrfKey, a.Cfg.SecureCookies).Handler(), bo.LoadUser)
 	api.New(a.Engine).Routes(app)
+	a.Integrations.Routes(app, bo.CurrentUser) // /hooks and /api/admin/integrations, before the admin API's catch-all
 	adminapi.New(a.Engine, r, bo.CurrentUser).Routes(app)
+	var adminDist fs.FS = web.Admin
+	if a.Cfg.Dev {
+		adminDist = os.DirFS("web/admin/dist")
+	}
+	if spa := adminapi.SPA(adminDist, bo.CurrentUser); spa != nil {
+		app.Use("/admin", spa) // else the back-office's /admin placeholder answers
+	}
 	portal.New(a.Engine, pages, a.Log, a.Cfg.SecureCookies).Routes(app)
 	bo.Routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

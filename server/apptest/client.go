@@ -1,10 +1,13 @@
 package apptest
 
 import (
+	"bytes"
 	"io"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/textproto"
 	"net/url"
 	"regexp"
 	"strings"
@@ -74,6 +77,44 @@ func (c *Client) PostForm(path string, vals url.Values) (*http.Response, string)
 	}
 	req, _ := http.NewRequest(http.MethodPost, c.url(path), strings.NewReader(vals.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.Do(req)
+}
+
+// Upload is a file in a multipart post.
+type Upload struct {
+	Field       string // input name
+	Name        string // file name
+	ContentType string
+	Content     []byte
+}
+
+// PostMultipart posts vals and files as multipart/form-data to path,
+// adding the CSRF token.
+func (c *Client) PostMultipart(path string, vals url.Values, files ...Upload) (*http.Response, string) {
+	c.t.Helper()
+	if vals.Get("_csrf") == "" {
+		vals.Set("_csrf", c.CSRF)
+	}
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, vs := range vals {
+		for _, v := range vs {
+			_ = w.WriteField(k, v)
+		}
+	}
+	for _, f := range files {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", `form-data; name="`+f.Field+`"; filename="`+f.Name+`"`)
+		h.Set("Content-Type", f.ContentType)
+		part, err := w.CreatePart(h)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		_, _ = part.Write(f.Content)
+	}
+	_ = w.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.url(path), &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
 	return c.Do(req)
 }
 

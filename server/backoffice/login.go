@@ -43,8 +43,12 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 }
 
 // safeNext keeps only local paths as redirect targets (no open redirect).
+// Control characters are refused too: browsers drop tabs and newlines
+// from URLs ("/\t/evil.example" would become "//evil.example"), and a
+// newline would split the Location header.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "/backoffice"
 	}
 	return next

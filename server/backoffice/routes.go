@@ -1,5 +1,8 @@
-// Package backoffice serves the staff side: sign-in, the back-office
-// pages, and (for admins) the dev mailbox.
+// Package backoffice serves the staff side: sign-in; the back-office pages
+// (inbox, dossier page and its actions, intake of requests made at the
+// counter) rendered on the server and usable without JavaScript; for
+// admins the users, groups and role bindings pages and the dev mailbox;
+// and the staff JSON API that mirrors the pages.
 package backoffice
 
 import (
@@ -41,10 +44,33 @@ func (h *Handler) Routes(app fiber.Router) {
 	app.Get("/login", h.showLogin)
 	app.Post("/login", loginLimit, h.login)
 	app.Post("/logout", h.logout)
-	app.Get("/backoffice", h.requireUser(h.showHome))
+	app.Get("/admin", h.requireAdmin(h.showHome))
+
+	// Back-office pages (staff session; POST forms carry the CSRF token).
+	// Each action redirects to its page with a flash message when done.
+	app.Get("/backoffice", h.requireStaff(h.showInbox))
+	app.Get("/backoffice/dossiers/:id", h.requireStaff(h.showDossier))
+	app.Get("/backoffice/dossiers/:id/files/:file", h.requireStaff(h.downloadFile))
+	app.Post("/backoffice/dossiers/:id/transitions/:transition", h.requireStaff(h.fireTransition))
+	app.Post("/backoffice/dossiers/:id/circulation", h.requireStaff(h.circulate))
+	app.Post("/backoffice/dossiers/:id/opinions/:role", h.requireStaff(h.returnOpinion))
+	app.Post("/backoffice/dossiers/:id/comments", h.requireStaff(h.addComment))
+	app.Get("/backoffice/saisie", h.requireStaff(h.listIntake))
+	app.Get("/backoffice/saisie/:slug", h.requireStaff(h.showIntake))
+	app.Post("/backoffice/saisie/:slug", h.requireStaff(h.submitIntake))
 	app.Get("/backoffice/mailbox", h.requireAdmin(h.showMailbox))
 	app.Get("/backoffice/mailbox/:id", h.requireAdmin(h.showMailbox))
-	app.Get("/admin", h.requireAdmin(h.showHome))
+	app.Get("/backoffice/admin/users", h.requireAdmin(h.listUsers))
+	app.Post("/backoffice/admin/users", h.requireAdmin(h.createUser))
+	app.Get("/backoffice/admin/users/:id", h.requireAdmin(h.showUser))
+	app.Post("/backoffice/admin/users/:id/password", h.requireAdmin(h.resetPassword))
+	app.Get("/backoffice/admin/groups", h.requireAdmin(h.listGroups))
+	app.Post("/backoffice/admin/groups", h.requireAdmin(h.createGroup))
+	app.Post("/backoffice/admin/groups/:id/members", h.requireAdmin(h.addMember))
+	app.Post("/backoffice/admin/groups/:id/members/:user/remove", h.requireAdmin(h.removeMember))
+	app.Get("/backoffice/admin/roles", h.requireAdmin(h.listBindings))
+	app.Post("/backoffice/admin/roles", h.requireAdmin(h.bindRole))
+	app.Post("/backoffice/admin/roles/remove", h.requireAdmin(h.unbindRole))
 
 	// Staff JSON API (session + X-CSRF-Token), same runtime and visibility
 	// as the pages.

@@ -20,6 +20,7 @@ type Config struct {
 	DataDir       string // GUICHET_DATA_DIR
 	DatabaseURL   string // GUICHET_DATABASE_URL (secret: may hold a password)
 	SMTPURL       string // GUICHET_SMTP_URL (secret)
+	SecretKey     string // GUICHET_SECRET_KEY (secret): base64 of 32 bytes encrypting integration secrets
 	MailFrom      string // GUICHET_MAIL_FROM
 	BaseURL       string // GUICHET_BASE_URL
 	AdminEmail    string // GUICHET_ADMIN_EMAIL
@@ -50,6 +51,7 @@ func Load(args []string) (*Config, error) {
 		{"data-dir", "GUICHET_DATA_DIR", "./data", "data directory (SQLite database)", false, &c.DataDir},
 		{"database-url", "GUICHET_DATABASE_URL", "", "postgres://… (default: SQLite in the data dir)", true, &c.DatabaseURL},
 		{"smtp-url", "GUICHET_SMTP_URL", "", "smtp://user:pass@host:587 (default: dev mailbox)", true, &c.SMTPURL},
+		{"secret-key", "GUICHET_SECRET_KEY", "", "base64 of 32 bytes encrypting integration secrets (default: a key file in the data dir, for development)", true, &c.SecretKey},
 		{"mail-from", "GUICHET_MAIL_FROM", "Guichet <no-reply@guichet.local>", "sender of outgoing mail", false, &c.MailFrom},
 		{"base-url", "GUICHET_BASE_URL", "", "public URL used in links (default: http://ADDR)", false, &c.BaseURL},
 		{"admin-email", "GUICHET_ADMIN_EMAIL", "admin@guichet.local", "email of the first admin account", false, &c.AdminEmail},
@@ -117,6 +119,9 @@ func (c Config) Redacted() Config {
 	c.SMTPURL = redactURL(c.SMTPURL)
 	if c.AdminPassword != "" {
 		c.AdminPassword = "***"
+	}
+	if c.SecretKey != "" {
+		c.SecretKey = "***"
 	}
 	return c
 }

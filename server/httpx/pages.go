@@ -26,6 +26,7 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 func (p *Pages) Render(c *fiber.Ctx, status int, page, title string, hasErrors bool, data any) error {
 	env := web.Envelope{
 		Lang: Lang(c), Path: c.Path(), CSRF: CSRFToken(c), Title: title, HasErrors: hasErrors, Data: data,
+		Flash: TakeFlash(c),
 	}
 	if p.Site != nil {
 		env.Site = p.Site(c.UserContext())
@@ -42,7 +43,11 @@ func (p *Pages) Render(c *fiber.Ctx, status int, page, title string, hasErrors b
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(buf.Bytes())
+	// SetBody copies: buf goes back to the pool when Render returns, long
+	// before fasthttp writes the response (c.Send would keep a reference
+	// and another request's page could be sent instead).
+	c.Response().SetBody(buf.Bytes())
+	return nil
 }
 
 // ErrorPage renders the error page for status.

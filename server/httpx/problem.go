@@ -5,6 +5,8 @@
 package httpx
 
 import (
+	"net/http"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -21,13 +23,36 @@ type Problem struct {
 	Errors   []FieldProblem `json:"errors,omitempty"`
 	// RequestID lets an integrator quote the failing request to support.
 	RequestID string `json:"request_id,omitempty"`
+	// Line and Column locate a syntax error in a JSON document of the
+	// request body (1-based; columns in characters).
+	Line   int `json:"line,omitempty"`
+	Column int `json:"column,omitempty"`
 }
 
 // FieldProblem is one invalid field of a 422 problem: where (a JSON
 // pointer into the request body) and why.
 type FieldProblem struct {
 	Pointer string `json:"pointer"`
-	Detail  string `json:"detail"`
+	// Path is the builder's JSONPath of the same place, for problems of a
+	// procedure definition ($.scenarios[1].form).
+	Path   string `json:"path,omitempty"`
+	Detail string `json:"detail"`
+}
+
+// ProblemError is an error that carries its own problem details, for
+// answers a status and a message cannot say: a 422 listing several
+// errors, a parse error with its line and column. [ErrorHandler] sends
+// Problem as it is (Status must be set).
+type ProblemError struct {
+	Problem Problem
+}
+
+// Error returns the problem's detail.
+func (e *ProblemError) Error() string {
+	if e.Problem.Detail != "" {
+		return e.Problem.Detail
+	}
+	return http.StatusText(e.Problem.Status)
 }
 
 // WriteProblem sends p with its status and media type.

@@ -65,7 +65,27 @@ type Queue struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	running chan struct{} // semaphore of busy workers
+
+	// Outcomes of finished attempts are recorded by one goroutine, many
+	// per statement, so that workers do not each wait for a commit.
+	outcomes chan outcome
+	recorded sync.WaitGroup
+	stopOnce sync.Once
+
+	lastSweep time.Time // last look for expired leases (fetchLoop only)
 }
+
+// outcome is a finished attempt waiting to be recorded.
+type outcome struct {
+	j   *Job
+	err error
+	cfg KindConfig
+	at  time.Time
+}
+
+// sweepEvery is how often the fetcher looks for jobs whose worker died
+// (expired leases); leases last at least 30 s, so this is plenty.
+const sweepEvery = time.Second
 
 // NewQueue returns a queue on db; writes go through the group-commit
 // batcher b.
@@ -84,7 +104,7 @@ func NewQueue(db *store.DB, b *store.Batcher, opts Options) *Queue {
 		db: db, batch: b, kinds: map[string]KindConfig{}, opts: opts,
 		id:  fmt.Sprintf("%s/%d/%s", host, os.Getpid(), store.NewID()[24:]),
 		log: opts.Logger.With("component", "jobs"), wake: make(chan struct{}, 1),
-		running: make(chan struct{}, opts.Workers),
+		running: make(chan struct{}, opts.Workers), outcomes: make(chan outcome, opts.Workers*4),
 	}
 }
 
@@ -110,6 +130,8 @@ func (q *Queue) Notify() {
 // Start runs the fetcher until Shutdown.
 func (q *Queue) Start(ctx context.Context) {
 	ctx, q.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	q.recorded.Add(1)
+	go q.recordLoop()
 	q.wg.Add(1)
 	go q.fetchLoop(ctx)
 }
@@ -122,7 +144,12 @@ func (q *Queue) Shutdown(ctx context.Context) error {
 	}
 	q.cancel()
 	done := make(chan struct{})
-	go func() { q.wg.Wait(); close(done) }()
+	go func() {
+		q.wg.Wait()
+		q.stopOnce.Do(func() { close(q.outcomes) }) // every worker has handed its outcome over
+		q.recorded.Wait()
+		close(done)
+	}()
 	select {
 	case <-done:
 		return nil
@@ -150,6 +177,12 @@ func (q *Queue) fetchLoop(ctx context.Context) {
 		}
 		free := cap(q.running) - len(q.running)
 		n := 0
+		// While workers are busy, wait until a quarter of them are free:
+		// each claim is a write, and claiming one job per finished job
+		// would cost a write per job.
+		if busy := len(q.running); busy > 0 && free < max(cap(q.running)/4, 1) {
+			free = 0
+		}
 		if free > 0 && len(kinds) > 0 {
 			js, err := q.claim(ctx, kinds, free, lease)
 			if err != nil && ctx.Err() == nil {
@@ -172,26 +205,44 @@ func (q *Queue) fetchLoop(ctx context.Context) {
 }
 
 // claim marks up to limit due jobs (or jobs whose lease expired) as
-// running under this queue's lease and returns them.
+// running under this queue's lease and returns them. Due jobs are read in
+// run_at order through the (status, run_at) index, so a claim costs the
+// same with a backlog of a hundred thousand jobs as with none; expired
+// leases are looked for once per sweepEvery.
 func (q *Queue) claim(ctx context.Context, kinds []string, limit int, lease time.Duration) ([]*Job, error) {
+	sweep := time.Since(q.lastSweep) >= sweepEvery
 	var js []*Job
 	err := q.batch.Do(ctx, func(ctx context.Context, tx bun.Tx) error {
+		js = js[:0]
 		now := time.Now().UTC()
-		sub := tx.NewSelect().Model((*Job)(nil)).Column("id").
-			Where("kind IN (?)", bun.In(kinds)).
-			WhereGroup(" AND ", func(s *bun.SelectQuery) *bun.SelectQuery {
-				return s.Where("status = ? AND run_at <= ?", StatusAvailable, now).
-					WhereOr("status = ? AND locked_until < ?", StatusRunning, now)
-			}).
-			OrderExpr("run_at").Limit(int64(limit))
-		if q.db.IsPostgres() {
-			sub = sub.For("UPDATE SKIP LOCKED")
+		take := func(status, column string, n int) error {
+			sub := tx.NewSelect().Model((*Job)(nil)).Column("id").
+				Where("status = ?", status).Where("? <= ?", bun.Ident(column), now).
+				Where("kind IN (?)", bun.In(kinds)).OrderExpr("?", bun.Ident(column)).Limit(int64(n))
+			if q.db.IsPostgres() {
+				sub = sub.For("UPDATE SKIP LOCKED")
+			}
+			var got []*Job
+			err := tx.NewUpdate().Model((*Job)(nil)).
+				Set("status = ?", StatusRunning).Set("attempts = attempts + 1").
+				Set("locked_until = ?", now.Add(lease)).Set("locked_by = ?", q.id).
+				Where("id IN (?)", sub).Returning("*").Scan(ctx, &got)
+			js = append(js, got...)
+			return err
 		}
-		return tx.NewUpdate().Model((*Job)(nil)).
-			Set("status = ?", StatusRunning).Set("attempts = attempts + 1").
-			Set("locked_until = ?", now.Add(lease)).Set("locked_by = ?", q.id).
-			Where("id IN (?)", sub).Returning("*").Scan(ctx, &js)
+		if sweep {
+			if err := take(StatusRunning, "locked_until", limit); err != nil {
+				return err
+			}
+		}
+		if n := limit - len(js); n > 0 {
+			return take(StatusAvailable, "run_at", n)
+		}
+		return nil
 	})
+	if err == nil && sweep {
+		q.lastSweep = time.Now()
+	}
 	return js, err
 }
 
@@ -203,17 +254,46 @@ func (q *Queue) run(ctx context.Context, j *Job) {
 	start := time.Now()
 	err := safeRun(jctx, cfg.Handler, j)
 	cancel()
-	log := q.log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts, "duration_ms", time.Since(start).Milliseconds())
-	if ferr := q.finish(j, err, cfg); ferr != nil {
-		log.Error("record job outcome", "error", ferr)
-	}
 	if err != nil {
-		log.Warn("job failed", "error", err, "dead", j.Status == StatusDead)
+		q.log.Warn("job failed", "job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts,
+			"duration_ms", time.Since(start).Milliseconds(), "error", err, "dead", isDead(j, err))
 	} else {
-		log.Debug("job done")
+		q.log.Debug("job done", "job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts, "duration_ms", time.Since(start).Milliseconds())
 	}
-	// A finished job may free a slot for waiting work.
-	q.Notify()
+	// The slot is free once the outcome is handed to recordLoop; until
+	// it is committed the job keeps its lease, so nobody else takes it.
+	q.outcomes <- outcome{j: j, err: err, cfg: cfg, at: time.Now().UTC()}
+}
+
+func isDead(j *Job, err error) bool {
+	return errors.Is(err, ErrPermanent) || j.Attempts >= j.MaxAttempts
+}
+
+// recordLoop records outcomes as they come, all those waiting in one
+// write, until Shutdown closes the channel.
+func (q *Queue) recordLoop() {
+	defer q.recorded.Done()
+	batch := make([]outcome, 0, 256)
+	for o := range q.outcomes {
+		batch = append(batch[:0], o)
+	more:
+		for len(batch) < cap(batch) {
+			select {
+			case o, ok := <-q.outcomes:
+				if !ok {
+					break more
+				}
+				batch = append(batch, o)
+			default:
+				break more
+			}
+		}
+		if err := q.finish(batch); err != nil {
+			q.log.Error("record job outcomes", "jobs", len(batch), "error", err)
+		}
+		// Finished jobs free their slots for waiting work.
+		q.Notify()
+	}
 }
 
 func safeRun(ctx context.Context, h Handler, j *Job) (err error) {
@@ -225,29 +305,40 @@ func safeRun(ctx context.Context, h Handler, j *Job) (err error) {
 	return h(ctx, j)
 }
 
-// finish records the outcome of an attempt: done, retry later, or dead.
-func (q *Queue) finish(j *Job, runErr error, cfg KindConfig) error {
-	now := time.Now().UTC()
+// finish records the outcomes of attempts: done (one statement for all),
+// retry later, or dead.
+func (q *Queue) finish(os []outcome) error {
 	upd := func(ctx context.Context, tx bun.Tx) error {
-		u := tx.NewUpdate().Model((*Job)(nil)).Set("locked_until = NULL").Set("locked_by = NULL").
-			Where("id = ? AND locked_by = ?", j.ID, q.id)
-		switch {
-		case runErr == nil:
-			j.Status = StatusDone
-			u = u.Set("status = ?", StatusDone).Set("finished_at = ?", now)
-		case errors.Is(runErr, ErrPermanent) || j.Attempts >= j.MaxAttempts:
-			j.Status = StatusDead
-			u = u.Set("status = ?", StatusDead).Set("finished_at = ?", now).Set("last_error = ?", truncate(runErr.Error()))
-		default:
-			delay := cfg.Backoff(j.Attempts)
-			var ra *RetryAfterError
-			if errors.As(runErr, &ra) && ra.After > delay {
-				delay = ra.After
+		var done []string
+		var doneAt time.Time
+		for _, o := range os {
+			if o.err == nil {
+				done = append(done, o.j.ID)
+				doneAt = o.at
+				continue
 			}
-			j.Status = StatusAvailable
-			u = u.Set("status = ?", StatusAvailable).Set("run_at = ?", now.Add(delay)).Set("last_error = ?", truncate(runErr.Error()))
+			u := tx.NewUpdate().Model((*Job)(nil)).Set("locked_until = NULL").Set("locked_by = NULL").
+				Where("id = ? AND locked_by = ?", o.j.ID, q.id)
+			if isDead(o.j, o.err) {
+				u = u.Set("status = ?", StatusDead).Set("finished_at = ?", o.at).Set("last_error = ?", truncate(o.err.Error()))
+			} else {
+				delay := o.cfg.Backoff(o.j.Attempts)
+				var ra *RetryAfterError
+				if errors.As(o.err, &ra) && ra.After > delay {
+					delay = ra.After
+				}
+				u = u.Set("status = ?", StatusAvailable).Set("run_at = ?", o.at.Add(delay)).Set("last_error = ?", truncate(o.err.Error()))
+			}
+			if _, err := u.Exec(ctx); err != nil {
+				return err
+			}
 		}
-		_, err := u.Exec(ctx)
+		if len(done) == 0 {
+			return nil
+		}
+		_, err := tx.NewUpdate().Model((*Job)(nil)).Set("locked_until = NULL").Set("locked_by = NULL").
+			Set("status = ?", StatusDone).Set("finished_at = ?", doneAt).
+			Where("id IN (?) AND locked_by = ?", bun.In(done), q.id).Exec(ctx)
 		return err
 	}
 	// Recording the outcome must not be lost to a passing error.

@@ -60,7 +60,16 @@ func (s *Scheduler) Fire(ctx context.Context, name, kind string, tick time.Time,
 	}
 	key := fmt.Sprintf("%s@%d", name, tick.Unix())
 	j.UniqueKey = &key
-	if err := s.batch.Do(ctx, func(ctx context.Context, tx bun.Tx) error { return Enqueue(ctx, tx, j) }); err != nil {
+	// Group commit may put several ticks in one transaction, so two
+	// instances firing the same ticks can deadlock on the unique keys;
+	// the victim's ticks were committed by the other, and run again they
+	// are skipped at once.
+	enqueue := func(ctx context.Context, tx bun.Tx) error { return Enqueue(ctx, tx, j) }
+	err = s.batch.Do(ctx, enqueue)
+	for try := 0; try < 3 && store.IsTransient(err); try++ {
+		err = s.batch.Do(ctx, enqueue)
+	}
+	if err != nil {
 		return err
 	}
 	s.queue.Notify()

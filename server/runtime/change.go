@@ -52,6 +52,9 @@ type change struct {
 	jobs   []*jobs.Job
 	chain  []string // rules fired, for the loop error
 	dirty  bool     // dossier row changed
+	// decisions are the decisions of returned opinions by role, for
+	// expressions; nil until loaded (see exprEnv).
+	decisions map[string]string
 }
 
 // inTx runs f on the dossier in a write transaction: the dossier row is

@@ -141,6 +141,10 @@ func (e *Engine) ReturnOpinion(ctx context.Context, a *Actor, dossierID, role st
 			return err
 		}
 		decision, _ := data["decision"].(string)
+		if err := ch.loadDecisions(); err != nil {
+			return err
+		}
+		ch.decisions[role] = decision
 		o := &store.Opinion{ID: store.NewID(), DossierID: ch.d.ID, RoleID: role, AuthorID: a.User.ID,
 			Decision: decision, Data: raw, ReturnedAt: ch.now}
 		if err := store.InsertOpinion(ch.ctx, ch.tx, o); err != nil {

@@ -43,6 +43,7 @@ type Engine struct {
 	batch     *store.Batcher
 	queue     *jobs.Queue
 	submitter *submitter
+	hook      IntegrationHook // see integration.go
 	log       *slog.Logger
 	now       func() time.Time
 	BaseURL   string
@@ -51,6 +52,7 @@ type Engine struct {
 	versions  map[string]*Compiled // by version ID, forever (immutable)
 	current   map[string]currentEntry
 	catalogue *catalogueEntry
+	gen       int // bumped by Invalidate: a reload begun before it is not cached
 }
 
 type currentEntry struct {
@@ -88,7 +90,7 @@ func New(db *store.DB, b *store.Batcher, q *jobs.Queue, opts Options) *Engine {
 	}
 	return &Engine{
 		db: db, batch: b, queue: q, log: opts.Logger, now: opts.Now, BaseURL: opts.BaseURL,
-		submitter: newSubmitter(db, writers, 128),
+		submitter: newSubmitter(db, b, writers, 128),
 		versions:  map[string]*Compiled{}, current: map[string]currentEntry{},
 	}
 }
@@ -136,6 +138,7 @@ func (e *Engine) Catalogue(ctx context.Context) ([]*Compiled, error) {
 		e.mu.Unlock()
 		return ce.list, nil
 	}
+	gen := e.gen
 	e.mu.Unlock()
 	vs, err := store.CurrentVersions(ctx, e.db.Read)
 	if err != nil {
@@ -152,6 +155,10 @@ func (e *Engine) Catalogue(ctx context.Context) ([]*Compiled, error) {
 	}
 	now := e.now()
 	e.mu.Lock()
+	if gen != e.gen { // published meanwhile: list may be stale
+		e.mu.Unlock()
+		return list, nil
+	}
 	e.catalogue = &catalogueEntry{list: list, checked: now}
 	for _, c := range list {
 		e.current[c.Def.Slug] = currentEntry{c: c, checked: now}
@@ -201,5 +208,6 @@ func (e *Engine) Invalidate() {
 	e.mu.Lock()
 	e.current = map[string]currentEntry{}
 	e.catalogue = nil
+	e.gen++
 	e.mu.Unlock()
 }

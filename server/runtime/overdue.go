@@ -52,10 +52,11 @@ func (e *Engine) SweepOverdue(ctx context.Context) (int, error) {
 			})
 			if err != nil {
 				e.log.Error("overdue invitation", "dossier_id", inv.DossierID, "role", inv.RoleID, "error", err)
-				// Mark it so that one broken pipeline does not block the sweep.
-				now := e.now().UTC()
-				inv.OverdueAt = &now
-				if err := store.SaveInvitation(ctx, e.db.Write, &inv); err != nil {
+				// Mark it so that one broken pipeline does not block the
+				// sweep; only overdue_at, so as not to undo a change made
+				// meanwhile (an opinion returned, a re-invitation).
+				if _, err := e.db.Write.NewUpdate().Model((*store.Invitation)(nil)).Set("overdue_at = ?", e.now().UTC()).
+					Where("id = ? AND overdue_at IS NULL", inv.ID).Exec(ctx); err != nil {
 					return n, err
 				}
 			}

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strings"
 	"time"
 	_ "time/tzdata" // deadlines are computed in Europe/Zurich everywhere
 
@@ -23,6 +24,9 @@ type Pipeline struct {
 	TransitionForms map[string]*forms.Form
 	OpinionForms    map[string]*forms.Form
 	rules           []compiledRule
+	// decisions is set when an expression may read invitations.<role>.decision,
+	// which costs a query of the dossier's opinions.
+	decisions bool
 }
 
 type compiledRule struct {
@@ -108,7 +112,29 @@ func compilePipeline(p *builder.Pipeline) (*Pipeline, error) {
 	if cp.Initial == "" {
 		return nil, fmt.Errorf("pipeline has no initial state")
 	}
+	cp.decisions = mentionsDecision(p)
 	return cp, nil
+}
+
+// mentionsDecision reports whether a guard, condition or value of p may
+// read an opinion's decision.
+func mentionsDecision(p *builder.Pipeline) bool {
+	for _, t := range p.Transitions {
+		if strings.Contains(t.Guard, "decision") {
+			return true
+		}
+	}
+	for _, r := range p.Rules {
+		if strings.Contains(r.If, "decision") {
+			return true
+		}
+		for _, a := range r.Do {
+			if strings.Contains(a.Value, "decision") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // RoleSees reports whether members of role may read the returned opinions

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -45,6 +46,9 @@ func (e *Engine) PublishDefinition(ctx context.Context, def *builder.Procedure, 
 		if err != nil {
 			return err
 		}
+		if err := checkPrefixFree(ctx, tx, p.ID, def.ReferencePrefix); err != nil {
+			return err
+		}
 		v, err = store.Publish(ctx, tx, p, raw, by, e.now().UTC())
 		return err
 	})
@@ -53,6 +57,30 @@ func (e *Engine) PublishDefinition(ctx context.Context, def *builder.Procedure, 
 	}
 	e.Invalidate()
 	return v, nil
+}
+
+// checkPrefixFree refuses a reference prefix that a version of another
+// procedure uses: references are unique across procedures but numbered
+// per procedure, so two procedures sharing a prefix would both make
+// PREFIX-YEAR-00001 and the second could never create a dossier.
+func checkPrefixFree(ctx context.Context, db bun.IDB, procedureID, prefix string) error {
+	if prefix == "" {
+		return nil
+	}
+	others, err := store.OtherVersions(ctx, db, procedureID)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		var d struct {
+			ReferencePrefix string `json:"referencePrefix"`
+		}
+		if json.Unmarshal(o.Definition, &d) == nil && d.ReferencePrefix == prefix {
+			return &ProblemsError{Problems: []builder.Problem{{Path: "$.referencePrefix",
+				Message: fmt.Sprintf("the reference prefix %q is already used by the procedure %q: choose another one", prefix, o.Slug)}}}
+		}
+	}
+	return nil
 }
 
 // LoadPresets publishes the preset procedures into an empty database.

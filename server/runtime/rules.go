@@ -10,15 +10,23 @@ import (
 	"github.com/guichet/guichet/server/store"
 )
 
+// ErrRuleFailed is the cause of an [ActionError] raised by a rule: the
+// change that triggered the rule was rolled back as a whole. Its message
+// names the rule.
+var ErrRuleFailed = errors.New("a rule failed")
+
 // emit runs the rules that react to ev, in configuration order, inside the
 // change's transaction. A failing rule fails the whole change.
 func (ch *change) emit(ev builder.ExprEvent, depth int) error {
+	if err := ch.integrationEvent(ev); err != nil {
+		return err
+	}
 	if ch.p == nil {
 		return nil
 	}
 	if depth > maxRuleDepth {
 		return &ActionError{Msg: fmt.Sprintf("rules triggered each other more than %d times (%s): check the pipeline's rules for a loop",
-			maxRuleDepth, strings.Join(ch.chain, " → "))}
+			maxRuleDepth, strings.Join(ch.chain, " → ")), Err: ErrRuleFailed}
 	}
 	for i := range ch.p.rules {
 		r := &ch.p.rules[i]
@@ -26,9 +34,13 @@ func (ch *change) emit(ev builder.ExprEvent, depth int) error {
 			continue
 		}
 		if r.cond != nil {
-			out, err := expr.Run(r.cond, ch.env(ev))
+			env, err := ch.exprEnv(ev)
 			if err != nil {
-				return &ActionError{Msg: fmt.Sprintf("rule %q: condition failed: %v", r.ID, err)}
+				return err
+			}
+			out, err := expr.Run(r.cond, env)
+			if err != nil {
+				return &ActionError{Msg: fmt.Sprintf("rule %q: condition failed: %v", r.ID, err), Err: ErrRuleFailed}
 			}
 			if ok, _ := out.(bool); !ok {
 				continue
@@ -37,13 +49,62 @@ func (ch *change) emit(ev builder.ExprEvent, depth int) error {
 		ch.chain = append(ch.chain, r.ID)
 		for j, a := range r.Do {
 			if err := ch.act(r, j, a, ev, depth); err != nil {
-				var ae *ActionError
-				if asActionError(err, &ae) {
-					return err
-				}
-				return &ActionError{Msg: fmt.Sprintf("rule %q, action %d: %v", r.ID, j+1, err), Err: err}
+				return ruleError(r, j, err)
 			}
 		}
+	}
+	return nil
+}
+
+// ruleError attributes the failure of action j of rule r to the rule. A
+// refusal (a transition from another state, a role already activated) is
+// a failure of the rule's configuration, not of the agent who caused the
+// change: it is not Forbidden. An error that already names a rule (a rule
+// triggered by this one, a loop) is kept as it is.
+func ruleError(r *compiledRule, j int, err error) error {
+	var ae *ActionError
+	switch {
+	case errors.As(err, &ae) && errors.Is(ae.Err, ErrRuleFailed):
+		return err
+	case errors.As(err, &ae):
+		return &ActionError{Msg: fmt.Sprintf("rule %q, action %d: %s", r.ID, j+1, ae.Msg), Err: ErrRuleFailed}
+	}
+	return &ActionError{Msg: fmt.Sprintf("rule %q, action %d: %v", r.ID, j+1, err), Err: errors.Join(ErrRuleFailed, err)}
+}
+
+// exprEnv is what expressions see, with the decisions of the roles that
+// returned their opinion (loaded once per change).
+func (ch *change) exprEnv(ev builder.ExprEvent) (builder.ExprEnv, error) {
+	if err := ch.loadDecisions(); err != nil {
+		return builder.ExprEnv{}, err
+	}
+	env := ch.env(ev)
+	for role, inv := range env.Invitations {
+		if inv.Status == store.InvitationReturned {
+			inv.Decision = ch.decisions[role]
+			env.Invitations[role] = inv
+		}
+	}
+	return env, nil
+}
+
+// loadDecisions reads the decision of each role's latest opinion, if the
+// pipeline's expressions may read one.
+func (ch *change) loadDecisions() error {
+	if ch.decisions != nil {
+		return nil
+	}
+	if !ch.p.decisions {
+		ch.decisions = map[string]string{}
+		return nil
+	}
+	ops, err := store.Opinions(ch.ctx, ch.tx, ch.d.ID)
+	if err != nil {
+		return fmt.Errorf("opinions of dossier %s: %w", ch.d.ID, err)
+	}
+	ch.decisions = make(map[string]string, len(ops))
+	for _, o := range ops { // oldest first: the latest wins
+		ch.decisions[o.RoleID] = o.Decision
 	}
 	return nil
 }
@@ -64,7 +125,11 @@ func (ch *change) act(r *compiledRule, j int, a builder.Action, ev builder.ExprE
 	case a.Send != "":
 		return ch.sendMessage(a.Send, "message")
 	case a.Set != "":
-		v, err := expr.Run(r.values[j], ch.env(ev))
+		env, err := ch.exprEnv(ev)
+		if err != nil {
+			return err
+		}
+		v, err := expr.Run(r.values[j], env)
 		if err != nil {
 			return fmt.Errorf("value of %s: %w", a.Set, err)
 		}
@@ -80,5 +145,3 @@ func (ch *change) act(r *compiledRule, j int, a builder.Action, ev builder.ExprE
 	}
 	return fmt.Errorf("empty action")
 }
-
-func asActionError(err error, target **ActionError) bool { return errors.As(err, target) }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/guichet/guichet/forms"
 	"github.com/guichet/guichet/server/jobs"
@@ -92,11 +93,13 @@ func (e *Engine) Submit(ctx context.Context, s Submission) (*Receipt, error) {
 		event: &store.Event{ID: store.NewID(), DossierID: d.ID, At: now, Kind: store.EventSubmitted,
 			Actor: actorOf(s), Public: true, Details: details},
 	}
-	if d.ApplicantEmail != "" {
-		p.job = ack
+	if ackT := c.Def.Messages.Ack; d.ApplicantEmail != "" && (ackT.Subject != "" || ackT.Body != "") {
+		p.job = ack // a procedure without an acknowledgement sends none
 	}
 	if c.Pipeline != nil {
 		p.after = e.afterSubmit(c, d, s.Data, actorOf(s))
+	} else {
+		p.after = e.afterSubmitIntegration(c, d, s.Data, actorOf(s))
 	}
 	if err := e.submitter.submit(ctx, p); err != nil {
 		if store.IsUniqueViolation(err) {
@@ -179,8 +182,21 @@ func collectFileIDs(f *forms.Form, data map[string]any) []string {
 			}
 		}
 	}
-	for _, p := range f.Pages() {
+	for _, p := range pagesOf(f) {
 		walk(p.Fields, data)
 	}
 	return ids
+}
+
+// formPages caches each compiled form's unbound pages: Form.Pages builds
+// them afresh on every call, and forms are immutable.
+var formPages sync.Map // *forms.Form → []forms.Page
+
+func pagesOf(f *forms.Form) []forms.Page {
+	if ps, ok := formPages.Load(f); ok {
+		return ps.([]forms.Page)
+	}
+	ps := f.Pages()
+	formPages.Store(f, ps)
+	return ps
 }

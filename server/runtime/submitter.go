@@ -11,13 +11,16 @@ import (
 )
 
 // submitter is the write path of submissions: it gathers the submissions
-// waiting at the moment and writes them with a handful of multi-row
-// statements in one transaction (group commit), so one durable fsync
-// serves a whole group. If the group fails as a whole (a key raced by
-// another instance, say) each submission is retried on its own, so one bad
-// submission never takes others down with it.
+// waiting at the moment and writes them with a handful of statements as
+// one function of the group-commit Batcher, so that one durable fsync
+// serves the whole group together with the job queue's writes of the
+// moment (one writer, one commit, instead of two writers taking turns on
+// SQLite's single write connection). If the group fails as a whole (a key
+// raced by another instance, say) each submission is retried in its own
+// savepoint, so one bad submission never takes others down with it.
 type submitter struct {
 	db       *store.DB
+	batch    *store.Batcher
 	ch       chan *pending
 	maxBatch int
 	wg       sync.WaitGroup
@@ -28,6 +31,7 @@ type submitter struct {
 type pending struct {
 	ctx     context.Context
 	d       *store.Dossier
+	orig    store.Dossier // d before any attempt: a failed group may have changed it
 	prefix  string
 	event   *store.Event
 	job     *jobs.Job // nil: nothing to send
@@ -40,8 +44,8 @@ type pending struct {
 	after func(ctx context.Context, tx bun.Tx) error
 }
 
-func newSubmitter(db *store.DB, writers, maxBatch int) *submitter {
-	s := &submitter{db: db, ch: make(chan *pending, maxBatch*4), maxBatch: maxBatch, closed: make(chan struct{})}
+func newSubmitter(db *store.DB, b *store.Batcher, writers, maxBatch int) *submitter {
+	s := &submitter{db: db, batch: b, ch: make(chan *pending, maxBatch*4), maxBatch: maxBatch, closed: make(chan struct{})}
 	for range writers {
 		s.wg.Add(1)
 		go s.loop()
@@ -50,7 +54,7 @@ func newSubmitter(db *store.DB, writers, maxBatch int) *submitter {
 }
 
 func (s *submitter) submit(ctx context.Context, p *pending) error {
-	p.ctx, p.done = ctx, make(chan error, 1)
+	p.ctx, p.done, p.orig = ctx, make(chan error, 1), *p.d
 	select {
 	case s.ch <- p:
 	case <-ctx.Done():
@@ -96,7 +100,7 @@ func (s *submitter) loop() {
 	}
 }
 
-// write commits a group, falling back to one transaction per submission
+// write commits a group, falling back to one savepoint per submission
 // when the group fails.
 func (s *submitter) write(batch []*pending) {
 	live := batch[:0:0]
@@ -110,18 +114,37 @@ func (s *submitter) write(batch []*pending) {
 	if len(live) == 0 {
 		return
 	}
-	err := s.db.Tx(context.Background(), func(ctx context.Context, tx bun.Tx) error { return writeGroup(ctx, tx, live) })
+	// The Batcher may run a function twice, and a failed group's attempt
+	// ran p.after (rules may have moved the dossier, set its data)
+	// before it was rolled back: each run starts afresh.
+	err := s.batch.Do(context.Background(), func(ctx context.Context, tx bun.Tx) error {
+		for _, p := range live {
+			p.dup, *p.d = nil, p.orig
+		}
+		return writeGroup(ctx, tx, live)
+	})
 	if err == nil || len(live) == 1 {
 		for _, p := range live {
 			p.done <- err
 		}
 		return
 	}
-	for _, p := range live {
-		p.dup = nil
-		p.done <- s.db.Tx(context.Background(), func(ctx context.Context, tx bun.Tx) error {
-			return writeGroup(ctx, tx, []*pending{p})
-		})
+	errs := make([]error, len(live))
+	err = s.batch.Do(context.Background(), func(ctx context.Context, tx bun.Tx) error {
+		for i, p := range live {
+			p.dup, *p.d = nil, p.orig
+			errs[i] = store.Savepoint(ctx, tx, func(ctx context.Context) error {
+				return writeGroup(ctx, tx, []*pending{p})
+			})
+		}
+		return nil
+	})
+	for i, p := range live {
+		if err != nil {
+			p.done <- err
+		} else {
+			p.done <- errs[i]
+		}
 	}
 }
 
@@ -186,13 +209,13 @@ func writeGroup(ctx context.Context, tx bun.Tx, ps []*pending) error {
 			js = append(js, p.job)
 		}
 	}
-	if err := store.InsertDossiers(ctx, tx, ds); err != nil {
+	if err := store.InsertRows(ctx, tx, ds); err != nil {
 		return err
 	}
-	if err := store.InsertEvents(ctx, tx, evs); err != nil {
+	if err := store.InsertRows(ctx, tx, evs); err != nil {
 		return err
 	}
-	if err := jobs.Enqueue(ctx, tx, js...); err != nil {
+	if err := insertJobs(ctx, tx, js); err != nil {
 		return err
 	}
 	for _, p := range fresh {
@@ -206,6 +229,20 @@ func writeGroup(ctx context.Context, tx bun.Tx, ps []*pending) error {
 				return fmt.Errorf("attach files: %w", err)
 			}
 		}
+	}
+	return nil
+}
+
+// insertJobs enqueues js, through store.InsertRows unless one has a
+// unique key (which needs jobs.Enqueue's ON CONFLICT).
+func insertJobs(ctx context.Context, tx bun.Tx, js []*jobs.Job) error {
+	for _, j := range js {
+		if j.UniqueKey != nil {
+			return jobs.Enqueue(ctx, tx, js...)
+		}
+	}
+	if err := store.InsertRows(ctx, tx, js); err != nil {
+		return fmt.Errorf("enqueue: %w", err)
 	}
 	return nil
 }

@@ -39,7 +39,11 @@ func (e *Engine) Fire(ctx context.Context, a *Actor, dossierID, id string, formD
 			}
 		}
 		if prog := ch.p.guards[id]; prog != nil {
-			out, err := expr.Run(prog, ch.env(builder.ExprEvent{Name: "transition", Actor: ch.actor}))
+			env, err := ch.exprEnv(builder.ExprEvent{Name: "transition", Actor: ch.actor})
+			if err != nil {
+				return err
+			}
+			out, err := expr.Run(prog, env)
 			if err != nil {
 				return &ActionError{Msg: fmt.Sprintf("guard of %q failed: %v", t.Label, err)}
 			}
@@ -75,6 +79,13 @@ func (ch *change) transition(id string, formData map[string]any, depth int) erro
 	}
 	if ch.d.ClosedAt != nil {
 		return refuse("the dossier is closed")
+	}
+	if !slices.Contains(t.From, ch.d.State) { // Fire checks it too; rules reach here directly
+		label := ch.d.State
+		if s := ch.p.States[label]; s != nil {
+			label = s.Label
+		}
+		return refuse("%q is not possible from the state %q", t.Label, label)
 	}
 	from := ch.d.State
 	to := ch.p.States[t.To]

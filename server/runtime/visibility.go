@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/guichet/guichet/builder"
 	"github.com/guichet/guichet/server/store"
@@ -106,8 +107,13 @@ func (e *Engine) File(ctx context.Context, a *Actor, dossierID, fileID string) (
 // the messages of the initial state and the dossier.submitted rules.
 func (e *Engine) afterSubmit(c *Compiled, d *store.Dossier, data map[string]any, actor string) func(context.Context, bun.Tx) error {
 	return func(ctx context.Context, tx bun.Tx) error {
-		ch := &change{e: e, tx: tx, ctx: ctx, c: c, p: c.Pipeline, d: d, data: data, actor: actor,
+		// The hook may run twice (a group commit retried one by one): it
+		// works on a copy of the data, and the submitter restores d.
+		ch := &change{e: e, tx: tx, ctx: ctx, c: c, p: c.Pipeline, d: d, data: maps.Clone(data), actor: actor,
 			now: d.SubmittedAt, invs: map[string]*store.Invitation{}}
+		if ch.data == nil {
+			ch.data = map[string]any{}
+		}
 		if st := c.Pipeline.States[d.State]; st != nil {
 			for _, m := range st.OnEnter {
 				if err := ch.sendMessage(m, "update"); err != nil {

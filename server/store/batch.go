@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -13,11 +17,14 @@ import (
 var ErrClosed = errors.New("store: batcher closed")
 
 // Batcher is a group-commit writer: concurrent callers hand it small write
-// functions and it runs as many as are waiting in one transaction, each
-// inside its own savepoint, so one caller's failure rolls back only its
-// own writes. One durable commit (fsync) then serves the whole group,
-// which is what lets SQLite with synchronous=FULL take thousands of
-// durable submissions a second.
+// functions and it runs as many as are waiting in one transaction, so one
+// durable commit (fsync) serves the whole group, which is what lets
+// SQLite with synchronous=FULL take thousands of durable submissions a
+// second. One caller's failure rolls back only its own writes: the
+// functions first run one after the other in the transaction; if one
+// fails, that transaction is rolled back and the group runs again with
+// each function inside its own savepoint. Failures are rare, and the
+// common case pays no SAVEPOINT/RELEASE statements.
 type Batcher struct {
 	db       *bun.DB
 	ops      chan *op
@@ -49,6 +56,10 @@ func NewBatcher(db *bun.DB, writers, maxBatch int) *Batcher {
 // committed (nil) or f's writes were rolled back (f's error, or the
 // commit's). A caller whose ctx ends before its turn is dropped; once its
 // turn has come, f runs to completion whatever the caller's ctx.
+//
+// f may run twice: a first time in a transaction that was rolled back
+// because another function of the group failed. It must therefore write
+// only through tx and (re)set its results from scratch on each run.
 func (b *Batcher) Do(ctx context.Context, f func(ctx context.Context, tx bun.Tx) error) error {
 	o := &op{ctx: ctx, f: f, done: make(chan error, 1)}
 	select {
@@ -119,17 +130,33 @@ func (b *Batcher) run(batch []*op) {
 		return
 	}
 	ctx := context.WithoutCancel(live[0].ctx)
+	t0 := time.Now()
+	defer func() {
+		DebugTx[1].N.Add(1)
+		DebugTx[1].Items.Add(int64(len(live)))
+		DebugTx[1].Nanos.Add(int64(time.Since(t0)))
+	}()
 	errs := make([]error, len(live))
+	// First pass: no savepoints.
 	err := b.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if len(live) == 1 {
-			errs[0] = live[0].f(context.WithoutCancel(live[0].ctx), tx)
-			return errs[0]
-		}
 		for i, o := range live {
-			errs[i] = savepoint(ctx, tx, i, func() error { return o.f(context.WithoutCancel(o.ctx), tx) })
+			if errs[i] = call(context.WithoutCancel(o.ctx), tx, o.f); errs[i] != nil {
+				return errs[i]
+			}
 		}
 		return nil
 	})
+	if err != nil && len(live) > 1 && slices.ContainsFunc(errs, func(e error) bool { return e != nil }) {
+		// One failed: run the group again, each op in its savepoint.
+		clear(errs)
+		err = b.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			for i, o := range live {
+				octx := context.WithoutCancel(o.ctx)
+				errs[i] = Savepoint(octx, tx, func(ctx context.Context) error { return o.f(ctx, tx) })
+			}
+			return nil
+		})
+	}
 	for i, o := range live {
 		switch {
 		case errs[i] != nil:
@@ -142,9 +169,24 @@ func (b *Batcher) run(batch []*op) {
 	}
 }
 
-// savepoint runs f inside SAVEPOINT sp<i>, rolled back if f fails.
-func savepoint(ctx context.Context, tx bun.Tx, i int, f func() error) (err error) {
-	name := fmt.Sprintf("sp%d", i)
+// call runs f, turning a panic into an error so that one bad function
+// cannot stop the writer.
+func call(ctx context.Context, tx bun.Tx, f func(ctx context.Context, tx bun.Tx) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in batched write: %v", p)
+		}
+	}()
+	return f(ctx, tx)
+}
+
+var savepoints atomic.Uint64
+
+// Savepoint runs f inside a savepoint of tx, rolled back if f fails (or
+// panics), so that f's writes go or stay together while the transaction
+// goes on.
+func Savepoint(ctx context.Context, tx bun.Tx, f func(ctx context.Context) error) (err error) {
+	name := "sp" + strconv.FormatUint(savepoints.Add(1), 10)
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
 		return err
 	}
@@ -161,5 +203,5 @@ func savepoint(ctx context.Context, tx bun.Tx, i int, f func() error) (err error
 			err = rerr
 		}
 	}()
-	return f()
+	return f(ctx)
 }

@@ -52,6 +52,7 @@ func sqliteDSN(path string, write bool) string {
 	if write {
 		q += "&_txlock=immediate"
 	}
+	q += os.Getenv("GUICHET_DEBUG_DSN")
 	return "file:" + path + "?" + q
 }
 

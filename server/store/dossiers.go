@@ -28,6 +28,7 @@ type Dossier struct {
 	SubmittedAt    time.Time       `bun:"submitted_at"`
 	UpdatedAt      time.Time       `bun:"updated_at"`
 	ClosedAt       *time.Time      `bun:"closed_at"`
+	ExternalID     *string         `bun:"external_id"` // the business application's id (api scenarios)
 }
 
 // Event is one entry of a dossier's timeline. Public events are shown to

@@ -118,3 +118,19 @@ func VersionByID(ctx context.Context, db bun.IDB, id string) (*ProcedureVersion,
 	}
 	return v, nil
 }
+
+// SlugDefinition is the slug of a procedure and one of its versions.
+type SlugDefinition struct {
+	Slug       string          `bun:"slug"`
+	Definition json.RawMessage `bun:"definition"`
+}
+
+// OtherVersions returns every published version of the procedures other
+// than procedureID, for checks across procedures.
+func OtherVersions(ctx context.Context, db bun.IDB, procedureID string) ([]SlugDefinition, error) {
+	var out []SlugDefinition
+	err := db.NewSelect().TableExpr("procedure_versions AS v").
+		Join("JOIN procedures AS p ON p.id = v.procedure_id").
+		ColumnExpr("p.slug, v.definition").Where("v.procedure_id <> ?", procedureID).Scan(ctx, &out)
+	return out, err
+}

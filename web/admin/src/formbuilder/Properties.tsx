@@ -1,0 +1,322 @@
+// The properties of the selected field: label, help, placeholder,
+// required, constraints by kind, choices, file limits, and where it sits.
+
+import { memo, useEffect, useState } from 'react'
+import { useT } from '../i18n/i18n'
+import { isObject, pretty, type Json, type JsonObject } from '../model/json'
+import { pageOf, pointerOf, ROOT, uiGet, uiOption, type FieldNode } from '../model/form'
+import {
+  containers,
+  moveField,
+  renameField,
+  replaceField,
+  setItemsSchema,
+  setOptions,
+  setRequired,
+  setSchema,
+  setUI,
+  setUIOption,
+  slugName,
+  switchKind,
+} from '../model/formOps'
+import { kindOf, optionsOf, SWITCHABLE, type Option, type PaletteKind } from '../model/kinds'
+import { Checkbox, IconButton, NumberInput, Select, TextInput } from '../components/controls'
+import { FormStore, useNode, useSelected } from './store'
+import { focusRow, labelOf } from './Canvas'
+
+const str = (v: Json | undefined) => (typeof v === 'string' ? v : '')
+const num = (v: Json | undefined) => (typeof v === 'number' ? v : undefined)
+
+const AUTOCOMPLETE = ['', 'off', 'name', 'given-name', 'family-name', 'email', 'tel', 'street-address', 'postal-code', 'address-level2', 'country-name', 'bday', 'organization']
+
+const MEDIA = ['application/pdf', 'image/jpeg', 'image/png', 'image/*', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.oasis.opendocument.text', 'text/plain']
+
+export function PropertiesPanel({ fs }: { fs: FormStore }) {
+  const t = useT()
+  const id = useSelected(fs)
+  return (
+    <div className="fb__props" role="region" aria-label={t('props.title')}>
+      {id ? <FieldProperties key={id} fs={fs} id={id} /> : <p className="muted">{t('props.none')}</p>}
+    </div>
+  )
+}
+
+const FieldProperties = memo(function FieldProperties({ fs, id }: { fs: FormStore; id: string }) {
+  const t = useT()
+  const node = useNode(fs, id)
+  if (!node) return null
+  const kind = kindOf(node)
+  const apply = fs.apply
+  const s = node.schema
+  const label = labelOf(fs.model, id, t)
+  const helpKey = uiGet(node, 'ui:help') !== undefined ? 'ui' : 'schema'
+  const textual = ['text', 'textarea', 'email', 'tel'].includes(kind)
+  const choices = ['select', 'radio', 'checkboxes'].includes(kind)
+
+  return (
+    <div className="props">
+      <h2 className="h3">
+        {t('props.of', { name: label })} <span className="badge badge--kind">{t('kind.field.' + kind)}</span>
+      </h2>
+      <p className="mono small muted">{pointerOf(fs.model, id)}</p>
+      <TextInput
+        label={kind === 'consent' ? t('props.statement') : t('props.label')}
+        value={str(s.title)}
+        multiline={kind === 'consent'}
+        rows={3}
+        onChange={(v) => apply((m) => setSchema(m, id, 'title', v || undefined))}
+      />
+      <NameInput fs={fs} node={node} />
+      {kind !== 'custom' ? (
+        <TextInput
+          label={t('props.help')}
+          help={t('props.help.help')}
+          value={helpKey === 'ui' ? str(uiGet(node, 'ui:help')) : str(s.description)}
+          multiline
+          rows={2}
+          onChange={(v) => apply((m) => (helpKey === 'ui' ? setUI(m, id, 'ui:help', v || undefined) : setSchema(m, id, 'description', v || undefined)))}
+        />
+      ) : null}
+      {kind !== 'consent' && kind !== 'custom' ? <Checkbox label={t('props.required')} checked={node.required} onChange={(v) => apply((m) => setRequired(m, id, v))} /> : null}
+      {SWITCHABLE[kind] ? (
+        <Select
+          label={t('props.kind')}
+          help={t('props.kind.help')}
+          value={kind}
+          onChange={(v) => apply((m) => switchKind(m, id, v as PaletteKind))}
+          options={SWITCHABLE[kind].map((k) => ({ value: k, label: t('kind.field.' + k) }))}
+        />
+      ) : null}
+      {textual || kind === 'number' || kind === 'integer' || kind === 'date' ? (
+        <TextInput label={t('props.placeholder')} value={str(uiGet(node, 'ui:placeholder'))} onChange={(v) => apply((m) => setUI(m, id, 'ui:placeholder', v || undefined))} />
+      ) : null}
+      {textual || kind === 'date' ? (
+        <Select
+          label={t('props.autocomplete')}
+          help={t('props.autocomplete.help')}
+          value={str(uiGet(node, 'ui:autocomplete'))}
+          onChange={(v) => apply((m) => setUI(m, id, 'ui:autocomplete', v || undefined))}
+          options={[...new Set([...AUTOCOMPLETE, str(uiGet(node, 'ui:autocomplete'))])].map((v) => ({ value: v, label: v ? v : t('props.autocomplete.none') }))}
+        />
+      ) : null}
+      {textual ? (
+        <fieldset className="control">
+          <legend>{t('props.length')}</legend>
+          <div className="grid-2">
+            <NumberInput label={t('props.minLength')} integer min={0} value={num(s.minLength)} onChange={(v) => apply((m) => setSchema(m, id, 'minLength', v))} />
+            <NumberInput label={t('props.maxLength')} integer min={0} value={num(s.maxLength)} onChange={(v) => apply((m) => setSchema(m, id, 'maxLength', v))} />
+          </div>
+          {kind === 'text' || kind === 'tel' ? (
+            <TextInput label={t('props.pattern')} help={t('props.pattern.help')} mono value={str(s.pattern)} onChange={(v) => apply((m) => setSchema(m, id, 'pattern', v || undefined))} />
+          ) : null}
+        </fieldset>
+      ) : null}
+      {kind === 'textarea' ? <NumberInput label={t('props.rows')} integer min={1} value={num(uiOption(node, 'rows'))} onChange={(v) => apply((m) => setUIOption(m, id, 'rows', v))} /> : null}
+      {kind === 'number' || kind === 'integer' ? (
+        <div className="grid-2">
+          <NumberInput label={t('props.minimum')} integer={kind === 'integer'} value={num(s.minimum)} onChange={(v) => apply((m) => setSchema(m, id, 'minimum', v))} />
+          <NumberInput label={t('props.maximum')} integer={kind === 'integer'} value={num(s.maximum)} onChange={(v) => apply((m) => setSchema(m, id, 'maximum', v))} />
+        </div>
+      ) : null}
+      {choices ? <OptionsEditor node={node} onChange={(o) => apply((m) => setOptions(m, id, o))} /> : null}
+      {kind === 'radio' || kind === 'checkboxes' ? <Checkbox label={t('props.inline')} checked={uiOption(node, 'inline') === true} onChange={(v) => apply((m) => setUIOption(m, id, 'inline', v || undefined))} /> : null}
+      {kind === 'checkboxes' || kind === 'repeat' ? (
+        <div className="grid-2">
+          <NumberInput label={t('props.minItems')} integer min={0} value={num(s.minItems)} onChange={(v) => apply((m) => setSchema(m, id, 'minItems', v))} />
+          <NumberInput label={t('props.maxItems')} integer min={0} value={num(s.maxItems)} onChange={(v) => apply((m) => setSchema(m, id, 'maxItems', v))} />
+        </div>
+      ) : null}
+      {kind === 'repeat' ? (
+        <>
+          <TextInput label={t('props.addLabel')} value={str(uiOption(node, 'addLabel'))} onChange={(v) => apply((m) => setUIOption(m, id, 'addLabel', v || undefined))} />
+          <TextInput
+            label={t('props.itemTitle')}
+            help={t('props.itemTitle.help')}
+            value={str(isObject(s.items) ? s.items.title : undefined)}
+            onChange={(v) => apply((m) => setItemsSchema(m, id, 'title', v || undefined))}
+          />
+        </>
+      ) : null}
+      {kind === 'file' ? <FileProps node={node} fs={fs} /> : null}
+      {kind === 'custom' ? <CustomJSON node={node} fs={fs} /> : null}
+      <MoveTo fs={fs} node={node} />
+    </div>
+  )
+})
+
+function NameInput({ fs, node }: { fs: FormStore; node: FieldNode }) {
+  const t = useT()
+  const [v, setV] = useState(node.name)
+  useEffect(() => setV(node.name), [node.name])
+  const commit = () => {
+    if (v !== node.name) fs.apply((m) => renameField(m, node.id, v))
+    setV(fs.model.nodes[node.id]?.name ?? v)
+  }
+  return (
+    <div className="name-row">
+      <TextInput label={t('props.name')} help={t('props.name.help')} mono value={v} onChange={setV} onBlur={commit} />
+      <button type="button" className="button button--small" onClick={() => fs.apply((m) => renameField(m, node.id, slugName(String(node.schema.title ?? node.name))))}>
+        {t('props.nameFromLabel')}
+      </button>
+    </div>
+  )
+}
+
+function OptionsEditor({ node, onChange }: { node: FieldNode; onChange: (o: Option[]) => void }) {
+  const t = useT()
+  const options = optionsOf(node)
+  const set = (i: number, o: Partial<Option>) => onChange(options.map((x, j) => (j === i ? { ...x, ...o } : x)))
+  const move = (i: number, j: number) => {
+    if (j < 0 || j >= options.length) return
+    const out = options.slice()
+    const [x] = out.splice(i, 1)
+    out.splice(j, 0, x)
+    onChange(out)
+  }
+  return (
+    <fieldset className="control options">
+      <legend>{t('props.options')}</legend>
+      <ol>
+        {options.map((o, i) => (
+          <li key={i} className="options__row">
+            <TextInput label={t('props.option.label', { n: i + 1 })} value={o.label} onChange={(v) => set(i, { label: v, ...(o.value === slugName(o.label).replace(/_/g, '-') || o.value === '' ? { value: slugName(v).replace(/_/g, '-') } : {}) })} />
+            <TextInput label={t('props.option.value', { n: i + 1 })} mono value={o.value} onChange={(v) => set(i, { value: v })} />
+            <span className="row-tools">
+              <IconButton label={t('action.moveUp', { name: o.label })} disabled={i === 0} onClick={() => move(i, i - 1)}>
+                ↑
+              </IconButton>
+              <IconButton label={t('action.moveDown', { name: o.label })} disabled={i === options.length - 1} onClick={() => move(i, i + 1)}>
+                ↓
+              </IconButton>
+              <IconButton label={t('action.remove', { name: o.label })} className="danger" onClick={() => onChange(options.filter((_, j) => j !== i))}>
+                ✕
+              </IconButton>
+            </span>
+          </li>
+        ))}
+      </ol>
+      <button
+        type="button"
+        className="button button--small"
+        onClick={() => {
+          const n = options.length + 1
+          onChange([...options, { label: t('props.option.default', { n }), value: `option-${n}` }])
+        }}
+      >
+        {t('props.option.add')}
+      </button>
+    </fieldset>
+  )
+}
+
+function FileProps({ node, fs }: { node: FieldNode; fs: FormStore }) {
+  const t = useT()
+  const accept = Array.isArray(node.schema['x-accept']) ? (node.schema['x-accept'] as Json[]).map(String) : []
+  const setAccept = (list: string[]) => fs.apply((m) => setSchema(m, node.id, 'x-accept', list.length ? list : undefined))
+  const others = accept.filter((a) => !MEDIA.includes(a))
+  const bytes = num(node.schema['x-maxBytes'])
+  return (
+    <>
+      <fieldset className="control checklist">
+        <legend>{t('props.accept')}</legend>
+        {MEDIA.map((mt) => (
+          <label key={mt} className="checklist__item">
+            <input type="checkbox" checked={accept.includes(mt)} onChange={(e) => setAccept(e.target.checked ? [...accept, mt] : accept.filter((a) => a !== mt))} /> {t('media.' + mt)}{' '}
+            <span className="mono small muted">{mt}</span>
+          </label>
+        ))}
+        <TextInput
+          label={t('props.acceptOther')}
+          help={t('props.acceptOther.help')}
+          mono
+          value={others.join(', ')}
+          onChange={(v) =>
+            setAccept([
+              ...accept.filter((a) => MEDIA.includes(a)),
+              ...v
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean),
+            ])
+          }
+        />
+      </fieldset>
+      <NumberInput
+        label={t('props.maxMB')}
+        min={0}
+        step={0.5}
+        value={bytes === undefined ? undefined : Math.round((bytes / 1048576) * 100) / 100}
+        onChange={(v) => fs.apply((m) => setSchema(m, node.id, 'x-maxBytes', v === undefined ? undefined : Math.round(v * 1048576)))}
+      />
+    </>
+  )
+}
+
+function CustomJSON({ node, fs }: { node: FieldNode; fs: FormStore }) {
+  const t = useT()
+  const uiObj: JsonObject = {}
+  for (const e of node.ui) if ('k' in e) uiObj[e.k] = e.v
+  const [schema, setSchemaText] = useState(pretty(node.schema))
+  const [ui, setUIText] = useState(pretty(uiObj))
+  const [error, setError] = useState('')
+  return (
+    <div>
+      <p className="help">{t('props.custom.help')}</p>
+      <TextInput label={t('json.schema')} value={schema} onChange={setSchemaText} multiline rows={8} mono spellCheck={false} />
+      <TextInput label={t('json.ui')} value={ui} onChange={setUIText} multiline rows={4} mono spellCheck={false} error={error} />
+      <button
+        type="button"
+        className="button button--small"
+        onClick={() => {
+          try {
+            const s = JSON.parse(schema)
+            const u = JSON.parse(ui)
+            if (!isObject(s) || !isObject(u)) throw new Error(t('integration.object'))
+            setError('')
+            fs.apply((m) => replaceField(m, node.id, s, u))
+          } catch (e) {
+            setError(t('json.invalid', { error: (e as Error).message }))
+          }
+        }}
+      >
+        {t('json.apply')}
+      </button>
+    </div>
+  )
+}
+
+/** MoveTo moves the field into another group or page: the keyboard path for moves across containers. */
+function MoveTo({ fs, node }: { fs: FormStore; node: FieldNode }) {
+  const t = useT()
+  const m = fs.model
+  const here = node.parent === ROOT && m.pages ? `${ROOT}:${pageOf(m, node.id)}` : `${node.parent}:`
+  const places = containers(m).filter((c) => c.parent === ROOT || (c.parent !== node.id && isNotInside(m, c.parent, node.id)))
+  const options = places.map((c) => ({
+    value: `${c.parent}:${c.page ?? ''}`,
+    label:
+      '\u00a0\u00a0'.repeat(c.depth) +
+      (c.parent === ROOT ? (c.page !== undefined ? t('fb.page', { n: c.page + 1, title: String(m.pages![c.page].raw.title ?? '') }) : t('fb.root')) : labelOf(m, c.parent, t)),
+  }))
+  return (
+    <Select
+      label={t('props.moveTo')}
+      help={t('props.moveTo.help')}
+      value={here}
+      options={options}
+      onChange={(v) => {
+        const [parent, page] = v.split(':')
+        const p = page === '' ? undefined : Number(page)
+        fs.apply((mm) => moveField(mm, node.id, { parent, page: p, index: fs.children(parent, p).length }))
+        focusRow(node.id)
+      }}
+    />
+  )
+}
+
+function isNotInside(m: FsModel, id: string, ancestor: string): boolean {
+  for (let n: string | undefined = id; n; n = m.nodes[n]?.parent) if (n === ancestor) return false
+  return true
+}
+
+type FsModel = FormStore['model']
+

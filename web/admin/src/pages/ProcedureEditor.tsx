@@ -1,0 +1,198 @@
+// One procedure: its sections in a side navigation, the save state, and
+// the guard that keeps unsaved changes from being lost on leaving.
+
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
+import { problemText } from '../api/client'
+import { useT } from '../i18n/i18n'
+import { addGuard, href, useRoute } from '../app/router'
+import { focusPath } from '../app/paths'
+import { openDraft, useDraft, useDraftMeta, type DraftStore } from '../state/draft'
+import { Status } from '../components/controls'
+import { StatusBadge } from './ProcedureList'
+import { GeneralSettings } from './GeneralSettings'
+import { ScenarioList, ScenarioEditor } from './Scenarios'
+import { MessagesPage } from './MessagesPage'
+import { PublishPage } from './PublishPage'
+import { VersionsPage } from './VersionsPage'
+
+const FormBuilderPage = lazy(() => import('../formbuilder/FormBuilderPage'))
+const PipelinePage = lazy(() => import('../pipeline/PipelinePage'))
+const IntegrationEditor = lazy(() => import('./IntegrationEditor'))
+
+export function ProcedureEditor({ slug }: { slug: string }) {
+  const t = useT()
+  const [store, setStore] = useState<DraftStore | null>(null)
+  const [error, setError] = useState('')
+  useEffect(() => {
+    openDraft(slug).then(setStore, (e) => setError(problemText(e)))
+  }, [slug])
+
+  useEffect(() => {
+    if (!store) return
+    return addGuard(async (from, to) => {
+      const leaving = from.parts[0] === 'p' && (to.parts[0] !== 'p' || to.parts[1] !== from.parts[1])
+      if (!leaving || store.clean) return true
+      if (await store.save()) return true
+      return window.confirm(t('unsaved.confirm'))
+    })
+  }, [store, t])
+
+  if (error) return <Status tone="error">{error}</Status>
+  if (!store) return <p role="status">{t('app.loading')}</p>
+  return <Editor store={store} />
+}
+
+function Editor({ store }: { store: DraftStore }) {
+  const t = useT()
+  const route = useRoute()
+  const [, , section = 'general', sub, tab] = route.parts
+  const title = useDraft(store, (d) => d.title)
+  // A string, so typing in a form does not re-render the whole editor.
+  const navKey = useDraft(store, (d) => JSON.stringify(d.scenarios.map((s) => ({ kind: s.kind, name: s.title || s.id }))))
+  const scenarios = useMemo(() => JSON.parse(navKey) as { kind: string; name: string }[], [navKey])
+  const meta = useDraftMeta(store)
+  const focus = route.query.get('focus')
+
+  useEffect(() => {
+    if (!focus) return
+    let tries = 0
+    const tick = () => {
+      if (focusPath(focus) || ++tries > 20) return
+      setTimeout(tick, 100)
+    }
+    const id = setTimeout(tick, 50)
+    return () => clearTimeout(id)
+  }, [focus, route.hash])
+
+  const base = `/p/${store.slug}`
+  const cur = (s: string) => (section === s && !sub ? 'page' : undefined)
+
+  let content
+  switch (section) {
+    case 'scenarios':
+      if (sub === undefined) content = <ScenarioList store={store} />
+      else {
+        const i = Number(sub)
+        if (!scenarios[i]) content = <Status tone="error">{t('scenario.missing')}</Status>
+        else if (tab === 'form') content = <FormBuilderPage store={store} index={i} field={route.query.get('field') ?? undefined} />
+        else if (tab === 'pipeline') content = <PipelinePage store={store} index={i} />
+        else if (tab === 'integration') content = <IntegrationEditor store={store} index={i} />
+        else content = <ScenarioEditor store={store} index={i} />
+      }
+      break
+    case 'messages':
+      content = <MessagesPage store={store} />
+      break
+    case 'publish':
+      content = <PublishPage store={store} />
+      break
+    case 'versions':
+      content = <VersionsPage store={store} />
+      break
+    default:
+      content = <GeneralSettings store={store} />
+  }
+
+  return (
+    <div className="editor">
+      <nav className="editor__nav" aria-label={t('editor.nav')}>
+        <ul>
+          <li>
+            <a href={href(base + '/general')} aria-current={cur('general')}>
+              {t('editor.general')}
+            </a>
+          </li>
+          <li>
+            <a href={href(base + '/scenarios')} aria-current={cur('scenarios')}>
+              {t('editor.scenarios')}
+            </a>
+            <ul>
+              {scenarios.map((s, i) => (
+                <li key={i}>
+                  <a href={href(`${base}/scenarios/${i}`)} aria-current={section === 'scenarios' && sub === String(i) && !tab ? 'page' : undefined}>
+                    {s.name || t('kind.' + s.kind)}
+                  </a>
+                  {s.kind === 'online' || s.kind === 'api' ? (
+                    <ul>
+                      <li>
+                        <a href={href(`${base}/scenarios/${i}/form`)} aria-current={sub === String(i) && tab === 'form' ? 'page' : undefined}>
+                          {t('editor.form')}
+                        </a>
+                      </li>
+                      <li>
+                        <a href={href(`${base}/scenarios/${i}/pipeline`)} aria-current={sub === String(i) && tab === 'pipeline' ? 'page' : undefined}>
+                          {t('editor.pipeline')}
+                        </a>
+                      </li>
+                      {s.kind === 'api' ? (
+                        <li>
+                          <a href={href(`${base}/scenarios/${i}/integration`)} aria-current={sub === String(i) && tab === 'integration' ? 'page' : undefined}>
+                            {t('editor.integration')}
+                          </a>
+                        </li>
+                      ) : null}
+                    </ul>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </li>
+          <li>
+            <a href={href(base + '/messages')} aria-current={cur('messages')}>
+              {t('editor.messages')}
+            </a>
+          </li>
+          <li>
+            <a href={href(base + '/publish')} aria-current={cur('publish')}>
+              {t('editor.publish')}
+              {meta.problems.length ? <span className="count" aria-label={t('editor.problems', { n: meta.problems.length })}>{meta.problems.length}</span> : null}
+            </a>
+          </li>
+          <li>
+            <a href={href(base + '/versions')} aria-current={cur('versions')}>
+              {t('editor.versions')}
+            </a>
+          </li>
+        </ul>
+      </nav>
+      <div className="editor__body">
+        <div className="editor__head">
+          <p className="editor__title">
+            <span>{title || store.slug}</span> <StatusBadge status={meta.status} />
+            {meta.currentVersion > 0 ? <span className="muted"> {t('list.version', { n: meta.currentVersion })}</span> : null}
+          </p>
+          <SaveIndicator store={store} />
+        </div>
+        <Suspense fallback={<p role="status">{t('app.loading')}</p>}>{content}</Suspense>
+      </div>
+    </div>
+  )
+}
+
+function SaveIndicator({ store }: { store: DraftStore }) {
+  const t = useT()
+  const meta = useDraftMeta(store)
+  return (
+    <div className={'save save--' + meta.saveState}>
+      <span role="status">{t('save.' + meta.saveState)}</span>
+      {meta.saveState === 'error' ? (
+        <>
+          <span className="save__error">{meta.error}</span>
+          <button type="button" className="button button--small" onClick={() => void store.save()}>
+            {t('save.retry')}
+          </button>
+        </>
+      ) : null}
+      {meta.saveState === 'conflict' ? (
+        <>
+          <button type="button" className="button button--small" onClick={() => void store.reload()}>
+            {t('save.reload')}
+          </button>
+          <button type="button" className="button button--small" onClick={() => void store.save(true)}>
+            {t('save.overwrite')}
+          </button>
+        </>
+      ) : null}
+    </div>
+  )
+}

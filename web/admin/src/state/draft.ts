@@ -1,0 +1,200 @@
+// The draft being edited: one store per procedure, outside React so that a
+// keystroke in one field re-renders only the components that read what
+// changed (useDraft with a selector), and so that a pending autosave
+// survives navigating between pages of the app.
+
+import { useSyncExternalStore } from 'react'
+import { api, ApiError, problemText } from '../api/client'
+import type { FieldError, Procedure, ProcedureDoc, Status } from '../api/types'
+
+export type SaveState = 'saved' | 'dirty' | 'saving' | 'error' | 'conflict'
+
+export interface DraftMeta {
+  saveState: SaveState
+  error: string
+  problems: FieldError[]
+  status: Status
+  currentVersion: number
+  unpublished: boolean
+  /** Changes every time the server confirms a save (to refresh checks, previews). */
+  savedAt: number
+}
+
+/** AUTOSAVE_MS is the pause after the last edit before the draft is saved. */
+export const AUTOSAVE_MS = 800
+
+export class DraftStore {
+  readonly slug: string
+  doc: ProcedureDoc
+  meta: DraftMeta
+  private revision: string
+  private version = 0
+  private sentVersion = 0
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private inflight: Promise<boolean> | null = null
+  private listeners = new Set<() => void>()
+
+  constructor(p: Procedure) {
+    this.slug = p.slug
+    this.doc = p.draft
+    this.revision = p.revision
+    this.meta = {
+      saveState: 'saved',
+      error: '',
+      problems: p.problems ?? [],
+      status: p.status,
+      currentVersion: p.current_version,
+      unpublished: p.has_unpublished_changes,
+      savedAt: 0,
+    }
+  }
+
+  subscribe = (l: () => void) => {
+    this.listeners.add(l)
+    return () => this.listeners.delete(l)
+  }
+
+  private emit() {
+    for (const l of this.listeners) l()
+  }
+
+  private setMeta(patch: Partial<DraftMeta>) {
+    this.meta = { ...this.meta, ...patch }
+    this.emit()
+  }
+
+  /** update applies an immutable change to the document and schedules a save. */
+  update = (fn: (d: ProcedureDoc) => ProcedureDoc) => {
+    const next = fn(this.doc)
+    if (next === this.doc) return
+    this.doc = next
+    this.version++
+    this.meta = { ...this.meta, saveState: this.meta.saveState === 'conflict' ? 'conflict' : 'dirty' }
+    this.emit()
+    if (this.meta.saveState !== 'conflict') this.schedule()
+  }
+
+  private schedule() {
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => void this.save(), AUTOSAVE_MS)
+  }
+
+  /** clean tells whether everything typed is saved. */
+  get clean() {
+    return this.meta.saveState === 'saved'
+  }
+
+  /** save sends the draft now (waits for a save in flight first). */
+  save = async (force = false): Promise<boolean> => {
+    clearTimeout(this.timer)
+    if (this.inflight) await this.inflight
+    if (this.version === this.sentVersion && this.meta.saveState === 'saved') return true
+    if (this.meta.saveState === 'conflict' && !force) return false
+    const sent = this.version
+    this.setMeta({ saveState: 'saving' })
+    this.inflight = api
+      .saveDraft(this.slug, this.doc, force ? '' : this.revision)
+      .then((p) => {
+        this.revision = p.revision
+        this.sentVersion = sent
+        const dirty = this.version !== sent
+        this.setMeta({
+          saveState: dirty ? 'dirty' : 'saved',
+          error: '',
+          problems: p.problems ?? [],
+          status: p.status,
+          currentVersion: p.current_version,
+          unpublished: p.has_unpublished_changes,
+          savedAt: this.meta.savedAt + 1,
+        })
+        if (dirty) this.schedule()
+        return true
+      })
+      .catch((e) => {
+        const conflict = e instanceof ApiError && e.status === 412
+        this.setMeta({ saveState: conflict ? 'conflict' : 'error', error: problemText(e) })
+        return false
+      })
+      .finally(() => {
+        this.inflight = null
+      })
+    return this.inflight
+  }
+
+  /** reload drops local changes and takes the server's draft (after a conflict). */
+  reload = async () => {
+    const p = await api.procedure(this.slug)
+    clearTimeout(this.timer)
+    this.doc = p.draft
+    this.revision = p.revision
+    this.version = this.sentVersion = 0
+    this.setMeta({ saveState: 'saved', error: '', problems: p.problems, status: p.status, currentVersion: p.current_version, unpublished: p.has_unpublished_changes })
+  }
+
+  /** refreshMeta takes status and version after publish or archive. */
+  refreshMeta = async () => {
+    const p = await api.procedure(this.slug)
+    this.revision = this.version === this.sentVersion ? p.revision : this.revision
+    this.setMeta({ problems: p.problems, status: p.status, currentVersion: p.current_version, unpublished: p.has_unpublished_changes })
+  }
+}
+
+const stores = new Map<string, DraftStore>()
+
+/** openDraft loads a procedure's draft (or returns the store already open). */
+export async function openDraft(slug: string): Promise<DraftStore> {
+  const have = stores.get(slug)
+  if (have) return have
+  const p = await api.procedure(slug)
+  const s = stores.get(slug) ?? new DraftStore(p)
+  stores.set(slug, s)
+  return s
+}
+
+/** openStores lists stores with unsaved changes (for beforeunload). */
+export function unsavedStores(): DraftStore[] {
+  return [...stores.values()].filter((s) => !s.clean)
+}
+
+/** forgetDraft drops a store (after the procedure was renamed or deleted). */
+export function forgetDraft(slug: string) {
+  stores.delete(slug)
+}
+
+/** useDraft reads a part of the document; the component re-renders when that part changes. */
+export function useDraft<T>(store: DraftStore, select: (d: ProcedureDoc) => T): T {
+  return useSyncExternalStore(store.subscribe, () => select(store.doc))
+}
+
+/** useDraftMeta reads the save state, problems and status. */
+export function useDraftMeta(store: DraftStore): DraftMeta {
+  return useSyncExternalStore(store.subscribe, () => store.meta)
+}
+
+// ---------------------------------------------------------------- immutable helpers
+
+/** replaceAt returns a copy of list with element i replaced by fn(element). */
+export function replaceAt<T>(list: T[], i: number, fn: (v: T) => T): T[] {
+  const out = list.slice()
+  out[i] = fn(list[i])
+  return out
+}
+
+/** moveItem moves element from index i to index j. */
+export function moveItem<T>(list: T[], i: number, j: number): T[] {
+  if (j < 0 || j >= list.length || i === j) return list
+  const out = list.slice()
+  const [v] = out.splice(i, 1)
+  out.splice(j, 0, v)
+  return out
+}
+
+/** omitEmpty drops keys whose value is undefined, "" or an empty list (the document's omitempty). */
+export function omitEmpty<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue
+    out[k] = v
+  }
+  return out as T
+}
