@@ -70,7 +70,7 @@ func sampleDossierPage() DossierPage {
 		},
 		Circulation: &CirculationForm{ID: "circulation", Action: "/backoffice/dossiers/d1/circulation",
 			Roles: []Choice{{Value: "securite", Label: "Chargé de sécurité (invité)"}, {Value: "ocf", Label: "OCF", Selected: true}},
-			Due: "2026-13-01", DueError: "Saisissez une échéance valide."},
+			Due:   "2026-13-01", DueError: "Saisissez une échéance valide."},
 		OpinionForms: []ActionForm{
 			{ID: "opinion-securite", Action: "/backoffice/dossiers/d1/opinions/securite", Label: "Chargé de sécurité", Page: secu, HasFiles: true},
 			{ID: "opinion-ocf", Action: "/backoffice/dossiers/d1/opinions/ocf", Label: "OCF", Page: ocf, HasFiles: true},
@@ -95,7 +95,7 @@ func backofficeSamples() map[string]any {
 			Total: 60, Page: 2, Pages: 3, PrevURL: "/backoffice?page=1", NextURL: "/backoffice?page=3", ResetURL: "/backoffice",
 		},
 		"dossier": sampleDossierPage(),
-		"intake": IntakeListPage{Items: []IntakeItem{{Title: "Saisie au guichet", Summary: "Enregistrer une demande.", URL: "/backoffice/saisie/saisie-guichet", AgentsOnly: true}}},
+		"intake":  IntakeListPage{Items: []IntakeItem{{Title: "Saisie au guichet", Summary: "Enregistrer une demande.", URL: "/backoffice/saisie/saisie-guichet", AgentsOnly: true}}},
 		"intake_form": IntakeFormPage{ProcedureTitle: "Saisie au guichet", Summary: "Enregistrer une demande.", Action: "/backoffice/saisie/saisie-guichet",
 			Nonce: "n1", Page: intakePage, HasFiles: true, Errors: FieldErrors(intakePage.Fields), BackURL: "/backoffice/saisie"},
 		"admin_users": UsersPage{

@@ -2,10 +2,12 @@ package backoffice
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/guichet/guichet/builder"
 	"github.com/guichet/guichet/forms"
 	"github.com/guichet/guichet/server/runtime"
 	"github.com/guichet/guichet/server/store"
@@ -20,6 +22,12 @@ import (
 // refused or found invalid; other errors go to the error handler. Nothing
 // was written, so v still holds.
 func (h *Handler) actionFailed(c *fiber.Ctx, v *runtime.DossierView, st *actionState, err error) error {
+	if err == nil {
+		// Only when asked why an action the page did not offer is
+		// refused, and the dossier changed meanwhile so that it is not:
+		// show the page as it is now.
+		return h.redirect(c, dossierURL(v.Dossier.ID), "")
+	}
 	var ve *forms.ValidationError
 	var ae *runtime.ActionError
 	switch {
@@ -44,6 +52,11 @@ func (h *Handler) fireTransition(c *fiber.Ctx) error {
 	}
 	id := c.Params("transition")
 	st := &actionState{target: "transition-" + id}
+	if !slices.ContainsFunc(v.Transitions, func(tr *builder.Transition) bool { return tr.ID == id }) {
+		// Not offered to this agent now: the runtime says why, before the
+		// form is read and its uploads stored.
+		return h.actionFailed(c, v, st, h.rt.Fire(ctx, a, v.Dossier.ID, id, nil))
+	}
 	var data map[string]any
 	f := transitionForm(v, id)
 	if f != nil {
@@ -73,7 +86,7 @@ func (h *Handler) fireTransition(c *fiber.Ctx) error {
 	if v.Procedure.Pipeline != nil && v.Procedure.Pipeline.Transitions[id] != nil {
 		label = v.Procedure.Pipeline.Transitions[id].Label
 	}
-	return redirect(c, dossierURL(v.Dossier.ID), t(c, "flash.fired", label))
+	return h.redirect(c, dossierURL(v.Dossier.ID), t(c, "flash.fired", label))
 }
 
 // transitionForm returns the form of transition id, nil when it has none
@@ -93,6 +106,9 @@ func (h *Handler) circulate(c *fiber.Ctx) error {
 	}
 	st := &actionState{target: "circulation", role: c.FormValue("role"), due: strings.TrimSpace(c.FormValue("due"))}
 	invite := c.FormValue("mode") != "activate"
+	if len(v.Circulable) == 0 {
+		return h.actionFailed(c, v, st, h.rt.Circulate(ctx, a, v.Dossier.ID, st.role, invite, nil))
+	}
 	if st.role == "" {
 		st.roleErr = t(c, "dossier.circulate.role.required")
 	}
@@ -122,7 +138,7 @@ func (h *Handler) circulate(c *fiber.Ctx) error {
 	if !invite {
 		key = "flash.activated"
 	}
-	return redirect(c, dossierURL(v.Dossier.ID), t(c, key, roleLabel(v.Procedure, st.role)))
+	return h.redirect(c, dossierURL(v.Dossier.ID), t(c, key, roleLabel(v.Procedure, st.role)))
 }
 
 // parseDay reads a date as a date input sends it (2026-12-15) or as
@@ -148,6 +164,9 @@ func (h *Handler) returnOpinion(c *fiber.Ctx) error {
 	}
 	f := v.Procedure.Pipeline.OpinionForms[role]
 	st := &actionState{target: "opinion-" + role}
+	if !slices.ContainsFunc(v.OpinionRoles, func(r *builder.Role) bool { return r.ID == role }) {
+		return h.actionFailed(c, v, st, h.rt.ReturnOpinion(ctx, a, v.Dossier.ID, role, nil))
+	}
 	dec, err := h.decodeForm(c, f, staffOwner(a))
 	if err != nil {
 		return err
@@ -166,7 +185,7 @@ func (h *Handler) returnOpinion(c *fiber.Ctx) error {
 	if err := h.attachUploads(ctx, f, dec.data, staffOwner(a), v.Dossier.ID); err != nil {
 		return err
 	}
-	return redirect(c, dossierURL(v.Dossier.ID), t(c, "flash.opinion"))
+	return h.redirect(c, dossierURL(v.Dossier.ID), t(c, "flash.opinion"))
 }
 
 // maxComment is the longest comment the runtime accepts, in bytes.
@@ -192,5 +211,5 @@ func (h *Handler) addComment(c *fiber.Ctx) error {
 	if err := h.rt.Comment(ctx, a, v.Dossier.ID, st.text); err != nil {
 		return h.actionFailed(c, v, st, err)
 	}
-	return redirect(c, dossierURL(v.Dossier.ID), t(c, "flash.comment"))
+	return h.redirect(c, dossierURL(v.Dossier.ID), t(c, "flash.comment"))
 }

@@ -80,7 +80,7 @@ func (h *Handler) createGroup(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	return redirect(c, "/backoffice/admin/groups", t(c, "flash.group_created", g.Label))
+	return h.redirect(c, "/backoffice/admin/groups", t(c, "flash.group_created", g.Label))
 }
 
 // groupAndUser loads the group of the URL and a user (404 when either is
@@ -106,7 +106,7 @@ func (h *Handler) addMember(c *fiber.Ctx) error {
 		return err
 	}
 	h.log.Info("group member added", "group_id", g.ID, "user_id", u.ID, "by", actorID(c))
-	return redirect(c, "/backoffice/admin/groups", t(c, "flash.member_added", u.Name, g.Label))
+	return h.redirect(c, "/backoffice/admin/groups", t(c, "flash.member_added", u.Name, g.Label))
 }
 
 func (h *Handler) removeMember(c *fiber.Ctx) error {
@@ -118,5 +118,5 @@ func (h *Handler) removeMember(c *fiber.Ctx) error {
 		return err
 	}
 	h.log.Info("group member removed", "group_id", g.ID, "user_id", u.ID, "by", actorID(c))
-	return redirect(c, "/backoffice/admin/groups", t(c, "flash.member_removed", u.Name, g.Label))
+	return h.redirect(c, "/backoffice/admin/groups", t(c, "flash.member_removed", u.Name, g.Label))
 }

@@ -86,7 +86,7 @@ func (h *Handler) bindRole(c *fiber.Ctx) error {
 		return err
 	}
 	h.log.Info("role bound", "procedure_id", procID, "role", r.ID, "group_id", g.ID, "by", actorID(c))
-	return redirect(c, "/backoffice/admin/roles", t(c, "flash.bound", r.Label, g.Label))
+	return h.redirect(c, "/backoffice/admin/roles", t(c, "flash.bound", r.Label, g.Label))
 }
 
 func (h *Handler) unbindRole(c *fiber.Ctx) error {
@@ -98,5 +98,5 @@ func (h *Handler) unbindRole(c *fiber.Ctx) error {
 		return err
 	}
 	h.log.Info("role unbound", "procedure_id", procID, "role", r.ID, "group_id", g.ID, "by", actorID(c))
-	return redirect(c, "/backoffice/admin/roles", t(c, "flash.unbound", r.Label, g.Label))
+	return h.redirect(c, "/backoffice/admin/roles", t(c, "flash.unbound", r.Label, g.Label))
 }

@@ -120,7 +120,7 @@ func (h *Handler) createUser(c *fiber.Ctx) error {
 		return err
 	}
 	h.log.Info("user created", "user_id", u.ID, "by", actorID(c), "admin", u.IsAdmin)
-	return redirect(c, "/backoffice/admin/users", t(c, "flash.user_created", u.Name))
+	return h.redirect(c, "/backoffice/admin/users", t(c, "flash.user_created", u.Name))
 }
 
 func (h *Handler) renderUser(c *fiber.Ctx, status int, passwordErr string) error {
@@ -161,7 +161,7 @@ func (h *Handler) resetPassword(c *fiber.Ctx) error {
 		return err
 	}
 	h.log.Info("password reset", "user_id", u.ID, "by", actorID(c))
-	return redirect(c, userURL(u.ID), t(c, "flash.password_reset", u.Name))
+	return h.redirect(c, userURL(u.ID), t(c, "flash.password_reset", u.Name))
 }
 
 // actorID is the signed-in user's ID, for the logs.

@@ -157,6 +157,11 @@ func TestDossierPage(t *testing.T) {
 			mustHide(t, body, `/transitions/`, `name="mode"`)
 			body = post(t, secu, dossier+"/transitions/ouvrir", url.Values{}, http.StatusForbidden)
 			mustShow(t, body, "L’action n’a pas pu être effectuée : your role may not fire", `<a href="#main">`)
+			// Refused before its form is read: 403, not a 422 for the empty form.
+			post(t, secu, dossier+"/transitions/refuser", url.Values{}, http.StatusForbidden)
+			post(t, secu, dossier+"/circulation", url.Values{"role": {"ocf"}, "mode": {"invite"}}, http.StatusForbidden)
+			post(t, secc, dossier+"/opinions/securite", url.Values{"decision": {"favourable"}, "text": {"Pas mon rôle"}}, http.StatusForbidden)
+			post(t, secc, dossier+"/opinions/nope", url.Values{}, http.StatusNotFound)
 		})
 
 		t.Run("transitions", func(t *testing.T) {

@@ -113,5 +113,5 @@ func (h *Handler) submitIntake(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return redirect(c, dossierURL(rc.DossierID), t(c, "flash.intake", rc.Reference))
+	return h.redirect(c, dossierURL(rc.DossierID), t(c, "flash.intake", rc.Reference))
 }

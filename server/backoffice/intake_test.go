@@ -58,6 +58,16 @@ func TestIntake(t *testing.T) {
 			}
 		})
 
+		t.Run("multi-page form on one page, with a repeat group", func(t *testing.T) {
+			body := page(t, admin, "/backoffice/saisie/reservation-salle", http.StatusOK)
+			mustShow(t, body, `id="f-first_name"`, `id="f-event_date"`, `id="f-consent"`, `value="add:/equipment"`)
+			nonce := nonceRe.FindStringSubmatch(body)[1]
+			body = post(t, admin, "/backoffice/saisie/reservation-salle", url.Values{"_nonce": {nonce}, "first_name": {"Ana"},
+				"_action": {"add:/equipment"}}, http.StatusOK)
+			mustShow(t, body, `value="Ana"`, `id="f-equipment-0-item"`)
+			mustHide(t, body, "error-summary")
+		})
+
 		t.Run("request with a file, by an agent", func(t *testing.T) {
 			body := page(t, tech, "/backoffice/saisie/permis-construire", http.StatusOK)
 			mustShow(t, body, `enctype="multipart/form-data"`)

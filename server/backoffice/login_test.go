@@ -62,6 +62,12 @@ func TestLoginAndLogout(t *testing.T) {
 		t.Fatalf("anonymous /backoffice: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 
+	// A session ID planted before sign-in is not the one signed in
+	// (session fixation).
+	u, _ := url.Parse(base)
+	const planted = "planted-by-an-attacker-0123456789"
+	c.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "guichet_session", Value: planted, Path: "/"}})
+
 	// The email is matched whatever its case and surrounding spaces.
 	resp, _ = c.PostForm("/login", url.Values{"email": {" " + strings.ToUpper(apptest.AdminEmail) + " "}, "password": {apptest.AdminPassword}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/backoffice" {
@@ -70,6 +76,9 @@ func TestLoginAndLogout(t *testing.T) {
 	ck := sessionCookie(resp)
 	if ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/" || ck.Secure || len(ck.Value) < 20 {
 		t.Fatalf("session cookie %+v, want HttpOnly, SameSite=Lax, Path=/, not Secure over http", ck)
+	}
+	if ck.Value == planted {
+		t.Error("the planted session ID was kept at sign-in")
 	}
 	if raw := strings.Join(resp.Header.Values("Set-Cookie"), "\n"); !strings.Contains(strings.ToLower(raw), "samesite=lax") {
 		t.Errorf("Set-Cookie lacks SameSite=Lax: %s", raw)
@@ -88,7 +97,6 @@ func TestLoginAndLogout(t *testing.T) {
 	}
 	// The old session ID opens nothing any more.
 	replay := apptest.NewClient(t, base)
-	u, _ := url.Parse(base)
 	replay.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "guichet_session", Value: ck.Value, Path: "/"}})
 	if resp, _ := replay.Get("/backoffice"); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("replayed session after logout: %d, want a redirect to /login", resp.StatusCode)

@@ -26,9 +26,9 @@ func (h *Handler) requireStaff(next fiber.Handler) fiber.Handler {
 
 // redirect answers a successful POST: the flash message shows on the
 // next page (POST/redirect/GET).
-func redirect(c *fiber.Ctx, to, flash string) error {
+func (h *Handler) redirect(c *fiber.Ctx, to, flash string) error {
 	if flash != "" {
-		httpx.SetFlash(c, flash)
+		httpx.SetFlash(c, flash, h.sessions.Secure())
 	}
 	return c.Redirect(to, fiber.StatusSeeOther)
 }

@@ -17,8 +17,8 @@ const flashCookie = "guichet_flash"
 const maxFlash = 500
 
 // SetFlash shows msg (already in the page's language) on the next page
-// this browser gets.
-func SetFlash(c *fiber.Ctx, msg string) {
+// this browser gets. secure marks the cookie Secure (behind https).
+func SetFlash(c *fiber.Ctx, msg string, secure bool) {
 	if len(msg) > maxFlash {
 		msg = msg[:maxFlash]
 		for !utf8.ValidString(msg) {
@@ -26,7 +26,7 @@ func SetFlash(c *fiber.Ctx, msg string) {
 		}
 	}
 	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(msg)),
-		Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https", SessionOnly: true})
+		Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: secure, SessionOnly: true})
 }
 
 // TakeFlash returns the pending flash message, if any, and clears it.
@@ -36,7 +36,7 @@ func TakeFlash(c *fiber.Ctx) string {
 		return ""
 	}
 	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: "Lax",
-		Secure: c.Protocol() == "https", Expires: time.Unix(0, 0).UTC()})
+		Expires: time.Unix(0, 0).UTC()})
 	b, err := base64.RawURLEncoding.DecodeString(v)
 	if err != nil || !utf8.Valid(b) {
 		return ""

@@ -11,14 +11,15 @@ import (
 // ID in an HttpOnly, SameSite=Lax cookie (Secure behind https); the data
 // live in the shared database storage.
 type Sessions struct {
-	store *session.Store
+	store  *session.Store
+	secure bool
 }
 
 const sessionUserKey = "uid"
 
 // NewSessions returns sessions kept in storage.
 func NewSessions(storage fiber.Storage, secure bool) *Sessions {
-	return &Sessions{store: session.New(session.Config{
+	return &Sessions{secure: secure, store: session.New(session.Config{
 		Storage:        storage,
 		Expiration:     12 * time.Hour,
 		KeyLookup:      "cookie:guichet_session",
@@ -28,6 +29,10 @@ func NewSessions(storage fiber.Storage, secure bool) *Sessions {
 		CookiePath:     "/",
 	})}
 }
+
+// Secure reports whether the staff cookies are marked Secure (the
+// flash cookie of a staff page follows them).
+func (s *Sessions) Secure() bool { return s.secure }
 
 // Login starts a fresh session for userID (a new ID, against fixation).
 func (s *Sessions) Login(c *fiber.Ctx, userID string) error {

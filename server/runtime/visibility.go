@@ -3,6 +3,8 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"maps"
 
 	"github.com/guichet/guichet/builder"
@@ -99,6 +101,23 @@ func (e *Engine) File(ctx context.Context, a *Actor, dossierID, fileID string) (
 	f := new(store.File)
 	if err := e.db.Read.NewSelect().Model(f).Where("id = ? AND dossier_id = ?", fileID, dossierID).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("file %s: %w", fileID, store.ErrNotFound)
+	}
+	// A file attached to an opinion is readable only by those who may
+	// read that opinion.
+	if !a.IsAdmin {
+		v, err := e.Dossier(ctx, a, dossierID)
+		if err != nil {
+			return nil, err
+		}
+		ops, err := store.Opinions(ctx, e.db.Read, dossierID)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range ops {
+			if strings.Contains(string(o.Data), `"`+fileID+`"`) && !slices.ContainsFunc(v.Opinions, func(seen store.Opinion) bool { return seen.ID == o.ID }) {
+				return nil, fmt.Errorf("file %s: %w", fileID, store.ErrNotFound)
+			}
+		}
 	}
 	return f, nil
 }
