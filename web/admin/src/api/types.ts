@@ -99,7 +99,7 @@ export interface Scenario {
   form?: Form
   nextSteps?: string
   pipeline?: Pipeline
-  /** Issue 4's integration; its format is not final (see IntegrationEditor). */
+  /** builder.Integration (issue 4); its format is not final, so it is edited as JSON (see IntegrationEditor). */
   integration?: JsonObject
 }
 

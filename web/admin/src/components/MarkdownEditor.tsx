@@ -80,7 +80,8 @@ export function MarkdownEditor({ label, help, value, onChange, path, rows = 10 }
           </div>
         ) : null}
       </div>
-      <section className="md__preview" aria-label={t('md.preview', { label })}>
+      {/* Focusable: it scrolls, and keyboard users must be able to scroll it. */}
+      <section className="md__preview" aria-label={t('md.preview', { label })} tabIndex={0}>
         <p className="md__preview-title" aria-hidden="true">
           {t('md.previewTitle')}
         </p>

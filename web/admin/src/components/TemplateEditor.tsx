@@ -70,7 +70,7 @@ export function TemplateEditor({ subject, body, onChange, path, schema, sample, 
           </ul>
         </details>
       </div>
-      <section className="template__preview" aria-labelledby={id + '-h'}>
+      <div className="template__preview">
         <h3 id={id + '-h'}>{t('template.preview')}</h3>
         {preview.error && !err?.errors.length ? <p className="field-error">{problemText(preview.error)}</p> : null}
         {preview.data ? (
@@ -81,7 +81,7 @@ export function TemplateEditor({ subject, body, onChange, path, schema, sample, 
             <pre className="mail__body">{preview.data.body}</pre>
           </div>
         ) : null}
-      </section>
+      </div>
     </div>
   )
 }

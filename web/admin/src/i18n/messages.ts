@@ -460,17 +460,20 @@ const M: Record<string, [fr: string, en: string]> = {
   'graph.relayout': ['Replacer automatiquement', 'Lay out again'],
 
   'integration.provisional': ['Section provisoire : le format des intégrations (issue 4) n’est pas encore arrêté.', 'Provisional section: the integration format (issue 4) is not final yet.'],
-  'integration.local': [
-    'Le serveur n’accepte pas encore « integration » dans une démarche : ce JSON est gardé dans ce navigateur et n’est pas enregistré avec le brouillon.',
-    'The server does not accept "integration" in a procedure yet: this JSON is kept in this browser and not saved with the draft.',
+  'integration.inDraft': [
+    'L’intégration est éditée en JSON (scenario.integration) et enregistrée avec le brouillon. Une intégration désactivée ou sans adresse n’empêche pas de publier.',
+    'The integration is edited as JSON (scenario.integration) and saved with the draft. A disabled integration, or one without a URL, does not keep the procedure from being published.',
   ],
-  'integration.inDraft': ['Ce JSON est enregistré dans le brouillon (scenario.integration).', 'This JSON is saved in the draft (scenario.integration).'],
+  'integration.add': ['Ajouter une intégration (désactivée)', 'Add an integration (disabled)'],
+  'integration.json.help': [
+    'Champs : id, enabled, url, auth {kind, secret}, push {on, path, body, response}, webhook {secret, dossier, update}, poll {schedule, path, update}. Les secrets sont désignés par leur nom, jamais écrits ici. Vider le champ retire l’intégration.',
+    'Members: id, enabled, url, auth {kind, secret}, push {on, path, body, response}, webhook {secret, dossier, update}, poll {schedule, path, update}. Secrets are named, never written here. Emptying the field removes the integration.',
+  ],
   'integration.cron': ['Fréquence d’interrogation (cron)', 'Polling schedule (cron)'],
   'integration.cron.help': ['5 champs (minute heure jour mois jour-de-semaine), ou @daily, @every 15m. Écrit dans poll.schedule.', '5 fields (minute hour day month weekday), or @daily, @every 15m. Written to poll.schedule.'],
   'integration.next': ['Cinq prochaines exécutions (fuseau {tz}) :', 'Next five runs (time zone {tz}):'],
   'integration.json': ['Intégration (JSON)', 'Integration (JSON)'],
   'integration.object': ['un objet JSON { … } est attendu', 'a JSON object { … } is expected'],
-  'integration.saved.local': ['Gardé dans ce navigateur.', 'Kept in this browser.'],
 }
 
 const fr: Record<string, string> = {}

@@ -1,12 +1,19 @@
 // General settings of a procedure: title, slug, summary, category,
 // keywords, audience, reference prefix.
 
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useT } from '../i18n/i18n'
 import { useDraft, omitEmpty, type DraftStore } from '../state/draft'
 import { TextInput } from '../components/controls'
 import type { Audience, ProcedureDoc } from '../api/types'
 import { ProblemsHere } from './Problems'
+
+function splitKeywords(v: string): string[] {
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
 
 function omitKey<T extends object>(o: T, k: keyof T): T {
   const out = { ...o }
@@ -21,6 +28,11 @@ export function GeneralSettings({ store }: { store: DraftStore }) {
   const set = <K extends keyof ProcedureDoc>(k: K, v: ProcedureDoc[K]) => store.update((d) => ({ ...omitKey(d, k), ...omitEmpty({ [k]: v }) }) as ProcedureDoc)
   // Keywords are edited as text so a trailing comma or space survives typing.
   const [kw, setKw] = useState((doc.keywords ?? []).join(', '))
+  const joined = (doc.keywords ?? []).join(', ')
+  useEffect(() => {
+    // The draft was replaced (reloaded after a conflict): show its keywords.
+    setKw((cur) => (splitKeywords(cur).join(', ') === joined ? cur : joined))
+  }, [joined])
 
   return (
     <section aria-labelledby="general-h">
@@ -45,13 +57,7 @@ export function GeneralSettings({ store }: { store: DraftStore }) {
         path="$.keywords"
         onChange={(v) => {
           setKw(v)
-          set(
-            'keywords',
-            v
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean),
-          )
+          set('keywords', splitKeywords(v))
         }}
       />
       <fieldset className="control" data-path="$.audience">
