@@ -44,12 +44,24 @@ func (s *Scheduler) Add(name, spec, kind string, payload func(tick time.Time) an
 		return fmt.Errorf("schedule %s: %w", name, err)
 	}
 	s.cron.Schedule(sched, cron.FuncJob(func() {
-		tick := time.Now().UTC().Truncate(time.Second)
+		tick := alignedTick(sched, time.Now())
 		if err := s.Fire(context.Background(), name, kind, tick, payload(tick)); err != nil {
 			s.log.Error("enqueue scheduled job", "schedule", name, "error", err)
 		}
 	}))
 	return nil
+}
+
+// alignedTick returns the tick that a firing of sched at now stands for,
+// the same on every instance. "@every d" fires d after each instance's
+// own start, so its tick is now truncated to a multiple of d; the other
+// schedules fire on whole minutes, so a firing a little late (or a clock
+// a little off) still names the same minute.
+func alignedTick(sched cron.Schedule, now time.Time) time.Time {
+	if every, ok := sched.(cron.ConstantDelaySchedule); ok && every.Delay >= time.Second {
+		return now.UTC().Truncate(every.Delay)
+	}
+	return now.UTC().Truncate(time.Minute)
 }
 
 // Fire enqueues the job of one tick (idempotent per name and tick).

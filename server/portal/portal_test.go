@@ -303,6 +303,10 @@ func TestRoomBookingFlow(t *testing.T) {
 				strings.Contains(body, `value="remove:`) {
 				t.Fatal("equipment does not start with one empty item")
 			}
+			// The layout depends on the room, on the same page: shown with a hint.
+			if !strings.Contains(body, `id="f-layout-condition">À remplir seulement si`) {
+				t.Error("the layout of the salle polyvalente has no condition hint")
+			}
 			step := url.Values{"room": {"salle-communale"}, "event_date": {"2026-06-20"}, "attendees": {"50"}}
 			with := func(extra ...string) url.Values {
 				v := url.Values{}
@@ -383,7 +387,7 @@ func TestRoomBookingFlow(t *testing.T) {
 			resp, body := c.Get(draft + "/verifier")
 			wantStatus(t, resp, body, 200)
 			for _, want := range []string{"Vérifiez vos réponses", "Marie", "Dupont", "marie.dupont@example.ch", "Rue du Lac 1",
-				"Salle communale", "20.06.2026", "Chaises", "40", "Oui"} {
+				"Salle communale", "20.06.2026", "Chaises", "40", "Oui", "programme.pdf"} {
 				if !strings.Contains(body, want) {
 					t.Errorf("check page lacks %q", want)
 				}
