@@ -53,7 +53,7 @@ func TestDiff(t *testing.T) {
 			f.Schema = replaceJSON(t, f.Schema, `"minLength":1,"maxLength":100},"first_name"`, `"maxLength":100,"minLength":1},"first_name"`, 1)
 		}, []string{
 			`$.scenarios[1].form.schema.properties.last_name: reordered ["type","title","minLength","maxLength"] → ["type","title","maxLength","minLength"]`,
-			`$.scenarios[1].form.schema.properties: reordered ["first_name","last_name","email","phone","address","room","event_date","attendees","equipment","description","attachment","consent"] → ["last_name","first_name","email","phone","address","room","event_date","attendees","equipment","description","attachment","consent"]`,
+			`$.scenarios[1].form.schema.properties: reordered ["first_name","last_name","email","phone","address","room","layout","event_date","attendees","equipment","description","attachment","consent"] → ["last_name","first_name","email","phone","address","room","layout","event_date","attendees","equipment","description","attachment","consent"]`,
 		}},
 		{"type changed", func(p *Procedure) {
 			f := p.Scenarios[1].Form

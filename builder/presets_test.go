@@ -78,7 +78,7 @@ func TestRoomBookingForm(t *testing.T) {
 	}
 	wantPages := [][]string{
 		{"first_name", "last_name", "email", "phone", "address"},
-		{"room", "event_date", "attendees", "equipment", "description"},
+		{"room", "layout", "event_date", "attendees", "equipment", "description"},
 		{"attachment", "consent"},
 	}
 	pages := f.Pages()
@@ -102,7 +102,7 @@ func TestRoomBookingForm(t *testing.T) {
 	}
 	for name, want := range map[string]forms.Widget{
 		"email": forms.WidgetEmail, "phone": forms.WidgetTel, "address": forms.WidgetFieldset,
-		"room": forms.WidgetRadio, "event_date": forms.WidgetDate, "equipment": forms.WidgetRepeat,
+		"room": forms.WidgetRadio, "layout": forms.WidgetRadio, "event_date": forms.WidgetDate, "equipment": forms.WidgetRepeat,
 		"description": forms.WidgetTextarea, "attachment": forms.WidgetFile, "consent": forms.WidgetCheckbox,
 	} {
 		if widgets[name] != want {

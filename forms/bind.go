@@ -21,6 +21,11 @@ import (
 // A "type" error from [Form.Decode] carries the text the applicant typed
 // (FieldError.Input); Bind shows that text again instead of the value in
 // data, so nothing typed is lost.
+//
+// A field with a "ui:showIf" gets its Condition, in lang, and is Hidden
+// when the condition is false on data. Condition.SamePage tells whether
+// the controlling field is on page (always for page -1): templates render
+// a hidden field only then, with Condition.Hint.
 func (f *Form) Bind(page int, data map[string]any, errs []FieldError, lang string) Page {
 	return f.bind(page, data, errs, lang, true)
 }
@@ -35,7 +40,7 @@ func (f *Form) bind(page int, data map[string]any, errs []FieldError, lang strin
 	if page >= 0 {
 		p.Title = f.pages[page].title
 	}
-	b := &binder{f: f, lang: lang, bound: bound}
+	b := &binder{f: f, lang: lang, bound: bound, page: page, root: data}
 	if len(errs) > 0 {
 		b.errs = make(map[string]FieldError, len(errs))
 		for _, e := range errs {
@@ -58,6 +63,8 @@ type binder struct {
 	lang  string
 	bound bool // false: templates only, no repeat items
 	errs  map[string]FieldError
+	page  int            // the page bound, -1 for all
+	root  map[string]any // the whole data, for conditions
 }
 
 // field returns a fresh copy of n at pointer ptr and input name, bound to v.
@@ -68,12 +75,17 @@ func (b *binder) field(n *node, v any, has bool, ptr, name string) Field {
 	fd.Accept = slices.Clone(n.field.Accept)
 	fd.MinLength, fd.MaxLength = clonePtr(fd.MinLength), clonePtr(fd.MaxLength)
 	fd.Minimum, fd.Maximum = clonePtr(fd.Minimum), clonePtr(fd.Maximum)
+	if n.cond != nil {
+		toks := splitPointer(ptr)
+		fd.Condition = n.cond.bind(toks, b.lang, b.page)
+		fd.Hidden = b.bound && !b.f.holds(n, toks, b.root)
+	}
 	switch fd.Widget {
 	case WidgetFieldset:
 		m, _ := v.(map[string]any)
 		fd.Fields = b.children(n, m, ptr, name)
 	case WidgetRepeat:
-		tb := &binder{f: b.f, lang: b.lang}
+		tb := &binder{f: b.f, lang: b.lang, page: b.page}
 		fd.Fields = tb.children(n, nil, ptr+"/-", name+".-")
 		if b.bound {
 			list := asList(v)

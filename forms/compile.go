@@ -27,6 +27,7 @@ type Form struct {
 	top      []*node // top-level fields in form order, page after page
 	byName   map[string]*node
 	pages    []pageDef
+	conds    bool // some field has a ui:showIf
 }
 
 type pageDef struct {
@@ -118,6 +119,9 @@ func Compile(schema, uiSchema []byte) (*Form, error) {
 			n.index, n.page = len(f.top), i
 			f.top = append(f.top, n)
 		}
+	}
+	if err := f.compileConditions(rootS); err != nil {
+		return nil, err
 	}
 	return f, nil
 }

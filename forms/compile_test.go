@@ -86,6 +86,10 @@ func TestCompileWidgets(t *testing.T) {
 				assertEqual(t, "options", len(f.Options), 2)
 				assertEqual(t, "minItems", f.MinItems, 1)
 			}},
+		{name: "checkboxes labelled on the array", prop: `{"type": "array", "items": {"enum": ["a", "b"]}}`,
+			ui: `{"x": {"ui:enumNames": ["A", "B"]}}`, want: WidgetCheckboxes, check: func(t *testing.T, f Field) {
+				assertEqual(t, "options", f.Options, []Option{{Value: "a", Label: "A"}, {Value: "b", Label: "B"}})
+			}},
 		{name: "checkboxes from items.oneOf", prop: `{"type": "array", "items": {"oneOf": [{"const": 1, "title": "Un"}]}}`,
 			want: WidgetCheckboxes, check: func(t *testing.T, f Field) {
 				assertEqual(t, "options", f.Options, []Option{{Value: "1", Label: "Un"}})

@@ -67,7 +67,10 @@ type Decoded struct {
 //     Post.SaveFile; without one the ID already in data is kept. A hidden
 //     input of the same name may carry an existing ID (for items that
 //     client-side code moved); it is used only when data already holds
-//     that ID for this field, never a new one.
+//     that ID for this field, never a new one;
+//   - then, over the whole data (every page), the value of a field whose
+//     "ui:showIf" is false is removed, in form order, with the errors
+//     Decode found on it.
 //
 // The error is ErrInvalidAction for a forged "_action", or comes from
 // reading an upload or from SaveFile.
@@ -87,6 +90,12 @@ func (f *Form) Decode(page int, data map[string]any, p Post) (Decoded, error) {
 	for _, n := range nodes {
 		old := data[n.name]
 		ptr := "/" + escapeToken(n.name)
+		if n.cond != nil && !f.holds(n, []string{n.name}, data) {
+			// Hidden by an answer given before it (on this page or an
+			// earlier one): not read, so no upload is saved for nothing.
+			delete(data, n.name)
+			continue
+		}
 		d.collectFiles(n, old, ptr)
 		v, ok, err := d.value(n, old, ptr, ptr, n.name)
 		if err != nil {
@@ -98,7 +107,8 @@ func (f *Form) Decode(page int, data map[string]any, p Post) (Decoded, error) {
 			delete(data, n.name)
 		}
 	}
-	return Decoded{Data: data, Action: act, Errors: d.errs}, nil
+	errs := f.dropHidden(data, d.errs)
+	return Decoded{Data: data, Action: act, Errors: errs}, nil
 }
 
 // parseAction reads the "_action" button; other values are not ours.

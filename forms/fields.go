@@ -20,6 +20,19 @@ type node struct {
 	itemName string  // repeat: label of one item ("Équipement" → "Équipement 2")
 	index    int     // position among its siblings, in form order
 	page     int     // top-level fields: the page they are on
+
+	// Set by Compile once every field is known (see conditions.go).
+	parent *node   // enclosing fieldset or repeat group; nil at the top level
+	tmpl   string  // pointer with "-" for item indexes: /equipment/-/item
+	seq    int     // position in form order over the whole tree
+	top    *node   // the top-level field this one is in (itself at the top level)
+	cond   *cond   // compiled ui:showIf; nil when always shown
+	conds  bool    // cond, or a field inside has one
+	showIf any     // raw "ui:showIf", checked by Compile
+	uiPath string  // UI schema path, for errors about ui:showIf
+	listed bool    // listed in the plain "required" of its object
+	obj    *object // fieldset: its schema; repeat: its items schema (where allOf rules sit)
+	objPth string  // schema path of obj
 }
 
 // maxDepth bounds nesting, which also stops recursive $ref.

@@ -32,6 +32,10 @@
 //	ui:pages        (root only, Guichet's key) the steps of a multi-page
 //	                form: [{"title": "…", "fields": ["name", "address"]}]
 //	                Properties not listed go on the last page.
+//	ui:showIf       (Guichet's key) show the field only when another one
+//	                has a value: {"field": "/room", "equals": "salle-communale"},
+//	                {"field": "/room", "in": ["aula", "salle-b"]} or
+//	                {"field": "/newsletter", "checked": true}; see below.
 //
 // Nested objects take the UI schema of their properties under the
 // property's name, arrays under "items", as in RJSF. A UI key naming no
@@ -49,6 +53,56 @@
 // File fields are strings with "format": "file"; their limits are schema
 // keywords: "x-accept" (media types, "image/*" allowed) and "x-maxBytes".
 // The stored value is the ID the caller's SaveFile returned.
+//
+// # Conditional fields
+//
+// "ui:showIf" shows a field only when a controlling field has one of some
+// values. "field" is the JSON pointer of the controlling field's value,
+// written from the root with "-" for the index of a repeat item
+// ("/equipment/-/item": the item the dependent field is in). Exactly one
+// operator follows:
+//
+//	"equals": v        a select, radio or hidden choice holds v; a
+//	                   checkboxes field has v among its ticked values
+//	"in": [v1, v2, …]  the same, for any of the values
+//	"checked": true    a boolean (checkbox) is ticked; false: unticked
+//
+// The values must be among the controlling field's choices. The
+// controlling field must come before the dependent one in form order (on
+// an earlier page, or earlier on the same page) and sit in the same object
+// as the dependent field or in an enclosing one (the root, a fieldset, a
+// repeat item). The condition is false while the controlling field is
+// unanswered, and while the controlling field is itself hidden.
+//
+// A field hidden by its condition is never required. The schema therefore
+// does not list it in the plain "required" of its object (a compile error)
+// but in an "if"/"then" rule of "allOf" in the object that holds the
+// controlling field, one rule per conditional field, whose "if" mirrors
+// ui:showIf exactly:
+//
+//	"allOf": [{
+//	  "if": {"properties": {"room": {"const": "salle-polyvalente"}}, "required": ["room"]},
+//	  "then": {"required": ["tables"]}
+//	}]
+//
+// "in" is written {"enum": [v1, v2]}, "checked" {"const": true}; on a
+// checkboxes field the value schema is wrapped in "contains" ({"contains":
+// {"const": v}}). The if's "required" makes the rule off while the
+// controlling field is unanswered. When the dependent field is deeper than
+// the controlling one, "then" goes down to it through "properties" (and
+// "items" for repeat groups): {"properties": {"address": {"required":
+// ["canton"]}}}. A conditional field without such a rule is optional when
+// shown; a rule whose "then" requires a conditional field under another
+// condition is a compile error. Other "if"/"then" rules (RJSF style) are
+// left alone: jsonschema evaluates them as usual.
+//
+// [Form.Bind] marks a field Hidden when its condition is false on the data.
+// A field whose controlling field is on an earlier page is then not
+// rendered at all; one whose controlling field is on the same page (no
+// script ever runs) is rendered anyway, with Condition.Hint ("À remplir
+// seulement si « Salle » est « Salle communale »"). [Form.Decode] drops
+// the values of every field whose condition is false, and
+// [Form.Summary] leaves hidden fields out.
 package forms
 
 // Widget names the HTML control a field renders as.
@@ -83,7 +137,8 @@ type Option struct {
 
 // Field is one node of the form tree, ready for a template. The schema
 // part is fixed at compile time; the bound part (Value, Values, Checked,
-// Items, Error) is filled by [Form.Bind].
+// Items, Error, Hidden and the bound parts of Condition) is filled by
+// [Form.Bind].
 type Field struct {
 	Name         string // property name
 	Pointer      string // JSON pointer of the value, e.g. /address/street, /equipment/0/name
@@ -110,12 +165,38 @@ type Field struct {
 	Pattern      string
 	Rows         int  // textarea
 	Inline       bool // radio/checkboxes laid out inline
+	// Condition is the field's "ui:showIf", nil for a field always shown.
+	Condition *Condition
 
 	// Bound state.
 	Value   string   // scalar value as typed (or the file ID)
 	Values  []string // checkboxes
 	Checked bool     // checkbox
 	Error   string   // message of the first error on this field, in the bound language
+	// Hidden is true when the field has a Condition that is false on the
+	// bound data. Templates leave a hidden field out unless
+	// Condition.SamePage (then they show it with Condition.Hint).
+	Hidden bool
+}
+
+// Condition says when a field is shown ("ui:showIf"): when the
+// controlling field, which comes before it, has one of Values (or, for a
+// checkbox, is ticked as Checked says). The texts are in the bound
+// language (French for unbound pages).
+type Condition struct {
+	Field   string   // pointer of the controlling field as written: "/room", "/equipment/-/item"
+	Pointer string   // bound: pointer of the controlling value ("/equipment/2/item")
+	Label   string   // label of the controlling field
+	Op      string   // "equals", "in" or "checked"
+	Values  []string // equals, in: the option values that show the field
+	Labels  []string // equals, in: their labels
+	Checked bool     // checked: the state of the checkbox that shows the field
+	// SamePage is true when the controlling field is on the page being
+	// bound (always for Bind(-1, …)): the answer may still change on this
+	// page, so the field is rendered whatever its state, with Hint.
+	SamePage bool
+	Text     string // the condition in words: « Salle » est « Salle communale »
+	Hint     string // the hint for SamePage: À remplir seulement si « Salle » est « Salle communale »
 }
 
 // Page is one step of a multi-page form. A single-page form has one Page.

@@ -34,9 +34,10 @@ type SummaryGroup struct {
 }
 
 // Summary returns the answers in data, one section per page, in form
-// order. Hidden fields are left out and passwords masked.
+// order. Hidden fields (widget hidden, or a "ui:showIf" false on data)
+// are left out and passwords masked.
 func (f *Form) Summary(data map[string]any, lang string) []SummarySection {
-	s := summarizer{en: isEnglish(lang)}
+	s := summarizer{f: f, root: data, en: isEnglish(lang)}
 	out := make([]SummarySection, len(f.pages))
 	for i, p := range f.pages {
 		out[i] = SummarySection{Title: p.title, PageIndex: i, Rows: s.rows(p.nodes, data, "")}
@@ -44,7 +45,11 @@ func (f *Form) Summary(data map[string]any, lang string) []SummarySection {
 	return out
 }
 
-type summarizer struct{ en bool }
+type summarizer struct {
+	f    *Form
+	root map[string]any
+	en   bool
+}
 
 func (s summarizer) rows(nodes []*node, m map[string]any, prefix string) []SummaryRow {
 	rows := make([]SummaryRow, 0, len(nodes))
@@ -52,8 +57,12 @@ func (s summarizer) rows(nodes []*node, m map[string]any, prefix string) []Summa
 		if n.field.Widget == WidgetHidden {
 			continue
 		}
+		ptr := prefix + "/" + escapeToken(n.name)
+		if n.cond != nil && !s.f.holds(n, splitPointer(ptr), s.root) {
+			continue
+		}
 		v, has := m[n.name]
-		rows = append(rows, s.row(n, v, has, prefix+"/"+escapeToken(n.name)))
+		rows = append(rows, s.row(n, v, has, ptr))
 	}
 	return rows
 }

@@ -18,6 +18,10 @@ import (
 // Each jsonschema error becomes a [FieldError] on the pointer of its
 // field: a "required" error on "/address" for "city" is reported on
 // "/address/city", an enum error on "/tags/2" on the checkboxes "/tags".
+// Errors of "allOf", "if"/"then"/"else" and other applicators land on the
+// field they are about in the same way, so the rule that makes a
+// conditional field required when shown (see the package doc) reports
+// "required" on that field.
 // Keys are the JSON Schema keywords, with these exceptions: const and enum
 // are "enum" (as are type errors on fields with choices), and a missing or
 // false checkbox declared "const": true is "consent".

@@ -36,7 +36,8 @@ func (b *builder) node(name string, s, ui *object, sPath, uiPath string, require
 	if err != nil {
 		return nil, err
 	}
-	n := &node{name: name, kind: kind, format: s.str("format")}
+	n := &node{name: name, kind: kind, format: s.str("format"), uiPath: uiPath, listed: required}
+	n.showIf, _ = ui.get("ui:showIf")
 	f := &n.field
 	f.Name = name
 	f.Label = firstOf(texts["ui:title"], s.str("title"), name)
@@ -53,6 +54,7 @@ func (b *builder) node(name string, s, ui *object, sPath, uiPath string, require
 		if n.children, err = b.properties(s, ui, sPath, uiPath, depth); err != nil {
 			return nil, err
 		}
+		n.obj, n.objPth = s, sPath
 	case "array":
 		if group, err = b.array(n, s, ui, sPath, uiPath, depth); err != nil {
 			return nil, err
@@ -114,15 +116,13 @@ func (b *builder) array(n *node, s, ui *object, sPath, uiPath string, depth int)
 		return "", err
 	}
 	itemUI, itemPath := ui.obj("items"), uiPath+"/items"
-	if f.Options, n.optVals, err = b.options(items, itemUI, sPath+"/items", itemPath); err != nil {
-		return "", err
-	}
-	if f.Options == nil {
+	optUI, optPath := itemUI, itemPath
+	if _, ok := itemUI.get("ui:enumNames"); !ok {
 		// A ui:enumNames on the array itself is the common RJSF spelling.
-		f.Options, n.optVals, err = b.options(items, ui, sPath+"/items", uiPath)
-		if err != nil {
-			return "", err
-		}
+		optUI, optPath = ui, uiPath
+	}
+	if f.Options, n.optVals, err = b.options(items, optUI, sPath+"/items", optPath); err != nil {
+		return "", err
 	}
 	if f.Options != nil {
 		if n.itemKind, err = b.kindOf(items, sPath+"/items"); err != nil {
@@ -136,6 +136,7 @@ func (b *builder) array(n *node, s, ui *object, sPath, uiPath string, depth int)
 	if n.children, err = b.properties(items, itemUI, sPath+"/items", itemPath, depth+1); err != nil {
 		return "", err
 	}
+	n.obj, n.objPth = items, sPath+"/items"
 	texts, err := uiStrings(itemUI, itemPath, "ui:title")
 	if err != nil {
 		return "", err

@@ -18,6 +18,7 @@ type booking struct {
 	Phone       string      `json:"phone,omitempty"`
 	Address     bookingAddr `json:"address"`
 	Room        string      `json:"room"`
+	Layout      string      `json:"layout,omitempty"` // salle-polyvalente only (ui:showIf)
 	EventDate   string      `json:"event_date"`
 	Attendees   int         `json:"attendees"`
 	Equipment   []equipment `json:"equipment,omitempty"`
@@ -48,8 +49,9 @@ var (
 		id  string
 		cap int
 	}{{"salle-communale", 80}, {"salle-polyvalente", 300}, {"carnotzet", 30}}
-	items = []string{"Tables", "Chaises", "Sonorisation", "Vidéoprojecteur"}
-	words = strings.Fields("assemblée générale de la société de musique souper de soutien anniversaire mariage " +
+	items   = []string{"Tables", "Chaises", "Sonorisation", "Vidéoprojecteur"}
+	layouts = []string{"banquet", "conference", "vide"}
+	words   = strings.Fields("assemblée générale de la société de musique souper de soutien anniversaire mariage " +
 		"apéritif repas de famille cours de danse loto conférence exposition répétition concert soirée " +
 		"annuelle des jeunes tournoi de jass vente de pâtisseries avec cuisine et bar ouverts jusqu'à minuit")
 )
@@ -89,6 +91,9 @@ func (g *payloadGen) next() (*booking, string) {
 		Attendees: 1 + r.IntN(room.cap),
 		Consent:   true,
 	}
+	if room.id == "salle-polyvalente" {
+		b.Layout = layouts[r.IntN(len(layouts))]
+	}
 	if r.IntN(2) == 0 {
 		b.Phone = "079 " + strconv.Itoa(100+r.IntN(900)) + " " + strconv.Itoa(10+r.IntN(90)) + " " + strconv.Itoa(10+r.IntN(90))
 	}
@@ -125,7 +130,7 @@ func (b *booking) page1(csrf, nonce string) []byte {
 
 func (b *booking) page2(csrf string) []byte {
 	v := url.Values{"_csrf": {csrf}, "_nonce": {""}, "_action": {"next"},
-		"room": {b.Room}, "event_date": {b.EventDate}, "attendees": {strconv.Itoa(b.Attendees)},
+		"room": {b.Room}, "layout": {b.Layout}, "event_date": {b.EventDate}, "attendees": {strconv.Itoa(b.Attendees)},
 		"description": {b.Description}}
 	for i, e := range b.Equipment {
 		p := "equipment." + strconv.Itoa(i) + "."

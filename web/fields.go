@@ -8,26 +8,43 @@ import (
 )
 
 // fieldFuncs help templates/layout/fields.html render a [forms.Field].
-// HTML ids derive from Field.ID: "<id>-hint", "<id>-error" and
-// "<id>-current" (a file already attached) describe the control; the first
+// HTML ids derive from Field.ID: "<id>-condition" (when to fill in a
+// conditional field), "<id>-hint", "<id>-error" and "<id>-current" (a
+// file already attached) describe the control; the first
 // option of radios and checkboxes has the field's own id, so that an error
 // summary link "#<id>" lands on it, and the others "<id>--2", "<id>--3"…;
 // the fieldset of repeat item i is "<id>--item-<i>". Each repeat item also
 // posts a hidden "<name>.<i>._" so that an item whose fields post nothing
 // (checkboxes only) still counts for [forms.Form.Decode].
 var fieldFuncs = map[string]any{
-	"hasHint":     hasHint,
-	"describedBy": describedBy,
-	"optionID":    optionID,
-	"itemID":      func(id string, i int) string { return id + "--item-" + strconv.Itoa(i) },
-	"itemPointer": func(ptr string, i int) string { return ptr + "/" + strconv.Itoa(i) },
-	"canAdd":      func(f forms.Field) bool { return f.MaxItems == 0 || len(f.Items) < f.MaxItems },
-	"canRemove":   canRemove,
-	"hasRepeat":   hasRepeat,
-	"inputType":   inputType,
-	"inputMode":   inputMode,
-	"inputWidth":  inputWidth,
-	"fileName":    fileName,
+	"rendered":     rendered,
+	"hasCondition": hasCondition,
+	"hasHint":      hasHint,
+	"describedBy":  describedBy,
+	"optionID":     optionID,
+	"itemID":       func(id string, i int) string { return id + "--item-" + strconv.Itoa(i) },
+	"itemPointer":  func(ptr string, i int) string { return ptr + "/" + strconv.Itoa(i) },
+	"canAdd":       func(f forms.Field) bool { return f.MaxItems == 0 || len(f.Items) < f.MaxItems },
+	"canRemove":    canRemove,
+	"hasRepeat":    hasRepeat,
+	"inputType":    inputType,
+	"inputMode":    inputMode,
+	"inputWidth":   inputWidth,
+	"fileName":     fileName,
+}
+
+// rendered tells whether the page shows the field: not when its
+// "ui:showIf" is false and its controlling field is on an earlier page.
+// With the controlling field on the same page the field is always
+// rendered (the portal runs no script), with the condition as a hint.
+func rendered(f forms.Field) bool {
+	return !f.Hidden || hasCondition(f)
+}
+
+// hasCondition tells whether the field shows when to fill it in: its
+// controlling field is on the same page.
+func hasCondition(f forms.Field) bool {
+	return f.Condition != nil && f.Condition.SamePage && f.Condition.Hint != ""
 }
 
 // hasHint tells whether the field shows a hint: its help text, or for a
@@ -40,6 +57,9 @@ func hasHint(f forms.Field) bool {
 // field, for aria-describedby.
 func describedBy(f forms.Field) string {
 	var ids []string
+	if hasCondition(f) {
+		ids = append(ids, f.ID+"-condition")
+	}
 	if hasHint(f) {
 		ids = append(ids, f.ID+"-hint")
 	}

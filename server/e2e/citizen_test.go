@@ -157,6 +157,12 @@ func bookRoom(c *tab) booking {
 		t.Errorf("step 2 title = %q, want no error prefix", title)
 	}
 	c.checkPage("form step 2", true)
+	// The layout is asked for the salle polyvalente only (ui:showIf), on the
+	// page of the room: without a script it is shown with a hint, and left
+	// empty here since the citizen books the salle communale.
+	if hint := strings.ReplaceAll(c.text("#f-layout-condition"), "\u00a0", " "); hint != "À remplir seulement si « Salle souhaitée » est « Salle polyvalente »" {
+		t.Errorf("hint of the conditional layout field = %q", hint)
+	}
 
 	// Step 2: a radio, a date, a number, then a repeated group added with
 	// a submit button (no script).
@@ -213,6 +219,10 @@ func bookRoom(c *tab) booking {
 		if got := c.answer(a.question); got != a.answer {
 			t.Errorf("check-your-answers page: %s = %q, want %q", a.question, got, a.answer)
 		}
+	}
+	if get(t, c.ctx, "look for the hidden layout", chromedp.Evaluate[bool](
+		`[...document.querySelectorAll('dt')].some(d => d.textContent.includes('Disposition'))`)) {
+		t.Error("the check-your-answers page lists the layout, which is hidden for the salle communale")
 	}
 	c.checkPage("the check-your-answers page", true)
 	c.follow("change the event", `//a[contains(@class,"summary-heading__edit")][contains(normalize-space(),"Votre événement")]`)

@@ -56,6 +56,9 @@ func (h *Handler) renderStep(c *fiber.Ctx, st formState) error {
 func errorLinks(fs []forms.Field) []web.ErrorLink {
 	var out []web.ErrorLink
 	for _, f := range fs {
+		if f.Hidden && (f.Condition == nil || !f.Condition.SamePage) {
+			continue // not rendered
+		}
 		if f.Error != "" {
 			out = append(out, web.ErrorLink{FieldID: f.ID, Message: f.Error})
 		}
@@ -149,7 +152,32 @@ func (h *Handler) postForm(c *fiber.Ctx) error {
 	if err := h.saveDraft(c, &store.Draft{ID: nonce, ProcedureID: p.ProcedureID, VersionID: p.VersionID, Owner: owner}, st.data); err != nil {
 		return err
 	}
-	return c.Redirect(stepURL(p.Def.Slug, nonce, 2), fiber.StatusSeeOther)
+	if next := nextStep(p.Form, st.data, 1); next > 0 {
+		return c.Redirect(stepURL(p.Def.Slug, nonce, next), fiber.StatusSeeOther)
+	}
+	return c.Redirect(checkURL(p.Def.Slug, nonce), fiber.StatusSeeOther)
+}
+
+// nextStep returns the 1-based step after step n that has something to
+// fill in on data (see forms.Form.PageShown), or 0 when none is left.
+func nextStep(f *forms.Form, data map[string]any, n int) int {
+	for next := n + 1; next <= f.PageCount(); next++ {
+		if f.PageShown(next-1, data) {
+			return next
+		}
+	}
+	return 0
+}
+
+// prevStep returns the 1-based step before step n that has something to
+// fill in on data, or 0 when none is.
+func prevStep(f *forms.Form, data map[string]any, n int) int {
+	for prev := n - 1; prev >= 1; prev-- {
+		if f.PageShown(prev-1, data) {
+			return prev
+		}
+	}
+	return 0
 }
 
 func stepURL(slug, draft string, step int) string {
@@ -205,8 +233,8 @@ func (h *Handler) stepState(c *fiber.Ctx, d *store.Draft, p *runtime.Compiled, d
 	if c.Query("retour") == "verifier" {
 		st.action += "?retour=verifier"
 	}
-	if n > 1 {
-		st.back = stepURL(p.Def.Slug, d.ID, n-1)
+	if prev := prevStep(p.Form, data, n); prev > 0 {
+		st.back = stepURL(p.Def.Slug, d.ID, prev)
 	} else {
 		st.back = "/d/" + p.Def.Slug
 	}
@@ -263,8 +291,9 @@ func (h *Handler) postStep(c *fiber.Ctx) error {
 		st.status = fiber.StatusUnprocessableEntity
 		return h.renderStep(c, st)
 	}
-	if n < p.Form.PageCount() && c.Query("retour") != "verifier" {
-		return c.Redirect(stepURL(p.Def.Slug, d.ID, n+1), fiber.StatusSeeOther)
+	// Steps whose fields are all hidden by earlier answers are skipped.
+	if next := nextStep(p.Form, data, n); next > 0 && c.Query("retour") != "verifier" {
+		return c.Redirect(stepURL(p.Def.Slug, d.ID, next), fiber.StatusSeeOther)
 	}
 	return c.Redirect(checkURL(p.Def.Slug, d.ID), fiber.StatusSeeOther)
 }

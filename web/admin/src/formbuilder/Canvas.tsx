@@ -277,7 +277,7 @@ const RowBody = memo(
           <button type="button" className="fb-row__select" aria-pressed={selected} onClick={() => fs.select(selected ? null : id)}>
             <span className="fb-row__label">
               {label}
-              {node.required || kind === 'consent' ? (
+              {node.required || node.cond?.required || kind === 'consent' ? (
                 <span className="req" aria-label={t('fb.required')}>
                   {' '}
                   *
@@ -285,7 +285,8 @@ const RowBody = memo(
               ) : null}
             </span>
             <span className="fb-row__meta">
-              <span className="badge badge--kind">{t('kind.field.' + kind)}</span> <span className="mono small">{node.name}</span>
+              <span className="badge badge--kind">{t('kind.field.' + kind)}</span>
+              {node.cond ? <span className="badge badge--cond">{t('fb.conditional')}</span> : null} <span className="mono small">{node.name}</span>
             </span>
           </button>
           <span className="row-tools">
@@ -354,9 +355,9 @@ function PaletteItem({ kind, onAdd }: { kind: PaletteKind; onAdd: (k: PaletteKin
         onClick={() => onAdd(kind)}
         aria-label={t('palette.add', { kind: t('kind.field.' + kind) })}
       >
-        <span aria-hidden="true" className="palette-item__icon">
-          {ICONS[kind]}
-        </span>
+        {/* The icon is drawn by CSS from data-icon: as text it would be part of
+            the button's visible text but not of its name (WCAG 2.5.3). */}
+        <span aria-hidden="true" className="palette-item__icon" data-icon={ICONS[kind]} />
         {t('kind.field.' + kind)}
       </button>
     </li>

@@ -6,12 +6,17 @@ import { useT } from '../i18n/i18n'
 import { isObject, pretty, type Json, type JsonObject } from '../model/json'
 import { pageOf, pointerOf, ROOT, uiGet, uiOption, type FieldNode } from '../model/form'
 import {
+  conditionCandidates,
+  conditionProblem,
   containers,
+  defaultCondition,
+  isRequired,
   moveField,
   renameField,
   replaceField,
   setItemsSchema,
   setOptions,
+  setCondition,
   setRequired,
   setSchema,
   setUI,
@@ -19,8 +24,8 @@ import {
   slugName,
   switchKind,
 } from '../model/formOps'
-import { kindOf, optionsOf, SWITCHABLE, type Option, type PaletteKind } from '../model/kinds'
-import { Checkbox, IconButton, NumberInput, Select, TextInput } from '../components/controls'
+import { choiceValues, kindOf, optionsOf, SWITCHABLE, type Option, type PaletteKind } from '../model/kinds'
+import { Checkbox, Checklist, IconButton, NumberInput, Select, TextInput } from '../components/controls'
 import { FormStore, useNode, useSelected } from './store'
 import { focusRow, labelOf } from './Canvas'
 
@@ -77,7 +82,9 @@ const FieldProperties = memo(function FieldProperties({ fs, id }: { fs: FormStor
           onChange={(v) => apply((m) => (helpKey === 'ui' ? setUI(m, id, 'ui:help', v || undefined) : setSchema(m, id, 'description', v || undefined)))}
         />
       ) : null}
-      {kind !== 'consent' && kind !== 'custom' ? <Checkbox label={t('props.required')} checked={node.required} onChange={(v) => apply((m) => setRequired(m, id, v))} /> : null}
+      {kind !== 'consent' && kind !== 'custom' ? (
+        <Checkbox label={node.cond ? t('props.required.cond') : t('props.required')} checked={isRequired(node)} onChange={(v) => apply((m) => setRequired(m, id, v))} />
+      ) : null}
       {SWITCHABLE[kind] ? (
         <Select
           label={t('props.kind')}
@@ -139,6 +146,7 @@ const FieldProperties = memo(function FieldProperties({ fs, id }: { fs: FormStor
       ) : null}
       {kind === 'file' ? <FileProps node={node} fs={fs} /> : null}
       {kind === 'custom' ? <CustomJSON node={node} fs={fs} /> : null}
+      {kind !== 'custom' ? <ConditionEditor fs={fs} node={node} /> : null}
       <MoveTo fs={fs} node={node} />
     </div>
   )
@@ -282,6 +290,98 @@ function CustomJSON({ node, fs }: { node: FieldNode; fs: FormStore }) {
         {t('json.apply')}
       </button>
     </div>
+  )
+}
+
+/**
+ * ConditionEditor shows the field only when an earlier choice or checkbox has some value ("ui:showIf"). On the
+ * portal, without JavaScript, a field whose controlling field is on the same page is always shown, with a hint
+ * saying when to fill it in; on a later page it appears only when the condition holds.
+ */
+function ConditionEditor({ fs, node }: { fs: FormStore; node: FieldNode }) {
+  const t = useT()
+  const m = fs.model
+  const id = node.id
+  const c = node.cond
+  const candidates = conditionCandidates(m, id)
+  if (c && !candidates.includes(c.ctl) && m.nodes[c.ctl]) candidates.push(c.ctl)
+  if (!c && candidates.length === 0) {
+    return (
+      <fieldset className="control condition">
+        <legend>{t('props.cond')}</legend>
+        <p className="help">{t('props.cond.none')}</p>
+      </fieldset>
+    )
+  }
+  const ctl = c ? m.nodes[c.ctl] : undefined
+  const ctlKind = ctl ? kindOf(ctl) : ''
+  const boolean = ctlKind === 'checkbox' || ctlKind === 'consent'
+  const opts = ctl && !boolean ? optionsOf(ctl) : []
+  const typed = ctl && !boolean ? choiceValues(ctl) : []
+  const toTyped = (vals: string[]) => vals.map((v) => typed[opts.findIndex((o) => o.value === v)]).filter((v) => v !== undefined)
+  const asText = (vals: Json[]) => vals.map((v) => String(v))
+  const problem = conditionProblem(m, id)
+  const includes = ctlKind === 'checkboxes'
+  const ops = boolean
+    ? [
+        { value: 'checked', label: t('props.cond.op.checked') },
+        { value: 'unchecked', label: t('props.cond.op.unchecked') },
+      ]
+    : [
+        { value: 'equals', label: includes ? t('props.cond.op.includes') : t('props.cond.op.equals') },
+        { value: 'in', label: includes ? t('props.cond.op.includesAny') : t('props.cond.op.in') },
+      ]
+  const opValue = c ? (c.op === 'checked' && !c.checked ? 'unchecked' : c.op) : ''
+  return (
+    <fieldset className="control condition">
+      <legend>{t('props.cond')}</legend>
+      <p className="help">{t('props.cond.help')}</p>
+      <Select
+        label={t('props.cond.field')}
+        value={c?.ctl ?? ''}
+        onChange={(v) => fs.apply((mm) => setCondition(mm, id, v ? (v === c?.ctl ? { ...c, ctl: v } : defaultCondition(mm, v)) : null))}
+        options={[{ value: '', label: t('props.cond.always') }, ...candidates.map((cid) => ({ value: cid, label: labelOf(m, cid, t) }))]}
+      />
+      {c && ctl ? (
+        <>
+          <Select
+            label={t('props.cond.op')}
+            value={opValue}
+            options={ops}
+            onChange={(v) =>
+              fs.apply((mm) =>
+                setCondition(
+                  mm,
+                  id,
+                  v === 'checked' || v === 'unchecked' ? { ctl: c.ctl, op: 'checked', checked: v === 'checked' } : { ctl: c.ctl, op: v as 'equals' | 'in', values: c.values.length ? c.values : typed.slice(0, 1) },
+                ),
+              )
+            }
+          />
+          {c.op === 'equals' ? (
+            <Select
+              label={t('props.cond.value')}
+              value={asText(c.values)[0] ?? ''}
+              options={[...(c.values.length && !opts.some((o) => o.value === String(c.values[0])) ? [{ value: String(c.values[0]), label: String(c.values[0]) }] : []), ...opts]}
+              onChange={(v) => fs.apply((mm) => setCondition(mm, id, { ctl: c.ctl, op: 'equals', values: toTyped([v]) }))}
+            />
+          ) : null}
+          {c.op === 'in' ? (
+            <Checklist
+              label={t('props.cond.values')}
+              values={asText(c.values)}
+              options={opts}
+              onChange={(vals) => fs.apply((mm) => setCondition(mm, id, { ctl: c.ctl, op: 'in', values: toTyped(opts.map((o) => o.value).filter((v) => vals.includes(v))) }))}
+            />
+          ) : null}
+          {problem ? (
+            <p className="field-error" role="alert">
+              {t(problem)}
+            </p>
+          ) : null}
+        </>
+      ) : null}
+    </fieldset>
   )
 }
 

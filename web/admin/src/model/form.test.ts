@@ -6,13 +6,18 @@ import { isObject, type Json, type JsonObject } from './json'
 import {
   addField,
   addPage,
+  conditionCandidates,
+  conditionProblem,
+  defaultCondition,
   disablePages,
+  isRequired,
   enablePages,
   moveBy,
   moveField,
   removeField,
   removePage,
   renameField,
+  setCondition,
   setOptions,
   setRequired,
   setSchema,
@@ -93,6 +98,7 @@ describe('kinds', () => {
       phone: 'tel',
       address: 'fieldset',
       room: 'radio',
+      layout: 'radio',
       event_date: 'date',
       attendees: 'integer',
       equipment: 'repeat',
@@ -268,3 +274,150 @@ describe('pointers', () => {
 
 // Keep the Json import used for type checking of helpers above.
 export type _J = Json
+
+describe('conditions', () => {
+  const room = preset('reservation-salle.json')
+  const schemaOf = (out: { schema: JsonObject }, ...path: string[]) => {
+    let s: Json = out.schema
+    for (const p of path) s = (s as JsonObject)[p]
+    return s as JsonObject
+  }
+  const rule = (ctl: string, value: JsonObject, then: JsonObject) => ({ if: { properties: { [ctl]: value }, required: [ctl] }, then })
+
+  it('reads the preset condition', () => {
+    const m = fromForm(room.schema, room.uiSchema)
+    const layout = m.nodes[byName(m, 'layout')]
+    expect(layout.cond).toMatchObject({ ctl: byName(m, 'room'), op: 'equals', values: ['salle-polyvalente'], required: true })
+    expect(layout.required).toBe(false)
+    expect(isRequired(layout)).toBe(true)
+    expect(m.nodes[ROOT].box!.rules).toEqual([{ raw: (room.schema.allOf as Json[])[0], dep: layout.id }])
+  })
+
+  it('adds, edits and removes a condition', () => {
+    let m = fromForm(room.schema, room.uiSchema)
+    const description = byName(m, 'description')
+    m = setRequired(m, description, true)
+    expect(toForm(m).schema.required).toContain('description')
+
+    // Add: required when shown, so out of "required" and into a rule after the preset's.
+    m = setCondition(m, description, { ctl: byName(m, 'room'), op: 'in', values: ['salle-communale', 'carnotzet'] })
+    let out = toForm(m)
+    expect(out.uiSchema!.description).toEqual({ 'ui:widget': 'textarea', 'ui:options': { rows: 5 }, 'ui:showIf': { field: '/room', in: ['salle-communale', 'carnotzet'] } })
+    expect(out.schema.required).not.toContain('description')
+    expect(out.schema.allOf).toEqual([
+      (room.schema.allOf as Json[])[0],
+      rule('room', { enum: ['salle-communale', 'carnotzet'] }, { required: ['description'] }),
+    ])
+    let back = fromForm(out.schema, out.uiSchema)
+    expect(back.nodes[byName(back, 'description')].cond).toMatchObject({ op: 'in', values: ['salle-communale', 'carnotzet'], required: true })
+    expect(text(toForm(back))).toBe(text(out))
+
+    // Edit: the rule changes in place; optional when shown: no rule at all.
+    m = setCondition(m, description, { ctl: byName(m, 'room'), op: 'equals', values: ['carnotzet'] })
+    out = toForm(m)
+    expect(out.uiSchema!.description).toMatchObject({ 'ui:showIf': { field: '/room', equals: 'carnotzet' } })
+    expect((out.schema.allOf as Json[])[1]).toEqual(rule('room', { const: 'carnotzet' }, { required: ['description'] }))
+    m = setRequired(m, description, false)
+    out = toForm(m)
+    expect(out.schema.allOf).toEqual(room.schema.allOf)
+    expect(out.schema.required).not.toContain('description')
+    m = setRequired(m, description, true)
+
+    // Remove: always shown, and required again.
+    m = setCondition(m, description, null)
+    out = toForm(m)
+    expect(out.uiSchema!.description).toEqual({ 'ui:widget': 'textarea', 'ui:options': { rows: 5 } })
+    expect(out.schema.allOf).toEqual(room.schema.allOf)
+    expect(out.schema.required).toContain('description')
+
+    // Removing the preset's only condition removes "allOf"; layout is then always required.
+    m = setCondition(m, byName(m, 'layout'), null)
+    out = toForm(m)
+    expect(out.schema).not.toHaveProperty('allOf')
+    expect(out.schema.required).toContain('layout')
+    expect(out.uiSchema!.layout).toEqual({ 'ui:widget': 'radio' })
+  })
+
+  it('follows renames and removals of the controlling field', () => {
+    let m = fromForm(room.schema, room.uiSchema)
+    m = renameField(m, byName(m, 'room'), 'salle')
+    let out = toForm(m)
+    expect((out.uiSchema!.layout as JsonObject)['ui:showIf']).toEqual({ field: '/salle', equals: 'salle-polyvalente' })
+    expect(out.schema.allOf).toEqual([rule('salle', { const: 'salle-polyvalente' }, { required: ['layout'] })])
+    m = renameField(m, byName(m, 'layout'), 'disposition')
+    expect(toForm(m).schema.allOf).toEqual([rule('salle', { const: 'salle-polyvalente' }, { required: ['disposition'] })])
+    m = removeField(m, byName(m, 'salle'))
+    out = toForm(m)
+    expect(out.uiSchema!.disposition).toEqual({ 'ui:widget': 'radio' })
+    expect(out.schema).not.toHaveProperty('allOf')
+    expect(out.schema.required).toContain('disposition')
+  })
+
+  it('writes rules in the object of the controlling field, down to deeper fields', () => {
+    let m = fromForm({ type: 'object', properties: {} })
+    const add = (kind: Parameters<typeof addField>[1], parent: string, title: string) => {
+      let id: string
+      ;[m, id] = addField(m, kind, { parent, index: 99 }, title)
+      return id
+    }
+    const news = add('checkbox', ROOT, 'Newsletter')
+    const meals = add('checkboxes', ROOT, 'Repas')
+    const contact = add('fieldset', ROOT, 'Contact')
+    const by = add('radio', contact, 'Par')
+    const phone = add('tel', contact, 'Téléphone')
+    const items = add('repeat', ROOT, 'Matériel')
+    const item = add('select', items, 'Article')
+    const watts = add('integer', items, 'Puissance')
+    const email = add('email', contact, 'Courriel')
+    for (const id of [phone, watts, email]) m = setRequired(m, id, true)
+    m = setCondition(m, phone, { ctl: by, op: 'equals', values: ['oui'] })
+    m = setCondition(m, watts, { ctl: item, op: 'equals', values: ['option-2'] })
+    m = setCondition(m, email, { ctl: news, op: 'checked' })
+    m = setCondition(m, items, { ctl: meals, op: 'in', values: ['option-1'] })
+    const out = toForm(m)
+    expect(schemaOf(out, 'properties', 'contact').allOf).toEqual([rule('par', { const: 'oui' }, { required: ['telephone'] })])
+    expect(schemaOf(out, 'properties', 'materiel', 'items').allOf).toEqual([rule('article', { const: 'option-2' }, { required: ['puissance'] })])
+    expect(out.schema.allOf).toEqual([rule('newsletter', { const: true }, { properties: { contact: { required: ['courriel'] } } })])
+    expect((out.uiSchema!.materiel as JsonObject)['ui:showIf']).toEqual({ field: '/repas', in: ['option-1'] })
+    expect(((out.uiSchema!.materiel as JsonObject).items as JsonObject).puissance).toEqual({ 'ui:showIf': { field: '/materiel/-/article', equals: 'option-2' } })
+    expect(((out.uiSchema!.contact as JsonObject).courriel as JsonObject)['ui:showIf']).toEqual({ field: '/newsletter', checked: true })
+    const back = fromForm(out.schema, out.uiSchema)
+    expect(text(toForm(back))).toBe(text(out))
+    expect(isRequired(back.nodes[byName(back, 'contact.courriel')])).toBe(true)
+
+    // Checkboxes: "contains"; a moved field keeps its condition, by ID.
+    m = setRequired(m, items, true)
+    expect(toForm(m).schema.allOf).toContainEqual(rule('repas', { contains: { enum: ['option-1'] } }, { required: ['materiel'] }))
+    m = moveField(m, email, { parent: ROOT, index: 99 })
+    expect(toForm(m).schema.allOf).toContainEqual(rule('newsletter', { const: true }, { required: ['courriel'] }))
+    expect(conditionProblem(m, email)).toBe('')
+    m = moveField(m, news, { parent: ROOT, index: 99 })
+    expect(conditionProblem(m, email)).toBe('props.cond.problem.order')
+  })
+
+  it('offers the choices and checkboxes before the field, in its object or an enclosing one', () => {
+    const m = fromForm(room.schema, room.uiSchema)
+    const nameOf = (ids: string[]) => ids.map((id) => m.nodes[id].name)
+    expect(nameOf(conditionCandidates(m, byName(m, 'description')))).toEqual(['room', 'layout'])
+    expect(nameOf(conditionCandidates(m, byName(m, 'equipment.quantity')))).toEqual(['room', 'layout', 'item'])
+    expect(nameOf(conditionCandidates(m, byName(m, 'room')))).toEqual([])
+    expect(defaultCondition(m, byName(m, 'room'))).toEqual({ ctl: byName(m, 'room'), op: 'equals', values: ['salle-communale'] })
+  })
+
+  it('keeps what it does not manage as written', () => {
+    const schema: JsonObject = {
+      type: 'object',
+      properties: { a: { type: 'boolean' }, b: { type: 'string' }, c: { type: 'string' } },
+      allOf: [{ if: { properties: { a: { const: true } } }, then: { required: ['c'] } }, { if: { properties: { a: { const: true } }, required: ['a'] }, then: { required: ['b'] } }],
+    }
+    const ui = { b: { 'ui:showIf': { checked: true, field: '/a' } }, c: { 'ui:showIf': { field: '/nope', equals: 1 } } }
+    let m = fromForm(schema, ui)
+    expect(m.nodes[byName(m, 'b')].cond).toMatchObject({ op: 'checked', checked: true, required: true })
+    expect(m.nodes[byName(m, 'c')].cond).toBeUndefined()
+    expect(text(toForm(m))).toBe(text({ schema, uiSchema: ui }))
+    m = setCondition(m, byName(m, 'b'), { ctl: byName(m, 'a'), op: 'checked', checked: false })
+    const out = toForm(m)
+    expect(out.schema.allOf).toEqual([(schema.allOf as Json[])[0], rule('a', { const: false }, { required: ['b'] })])
+    expect(out.uiSchema!.c).toEqual(ui.c)
+  })
+})

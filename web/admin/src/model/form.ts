@@ -8,11 +8,16 @@
 //   - "properties" and "required" of the root, of fieldsets (objects) and of
 //     the items of repeat groups (arrays of objects);
 //   - the UI schema entries of those properties, "ui:order" and the root's
-//     "ui:pages".
+//     "ui:pages";
+//   - conditional fields: a field's "ui:showIf" and the "allOf" if/then rule
+//     that makes it required when shown, in the object of its controlling
+//     field (see forms/form.go). Both are read into FieldNode.cond, by field
+//     ID so renames and moves follow, and written back as they were while
+//     they still say the same.
 // Everything else of a field (title, constraints, unknown keywords) stays in
 // its raw schema and UI entries, which the properties panel edits in place.
 
-import { isObject, type Json, type JsonObject } from './json'
+import { isObject, jsonEqual, withKey, type Json, type JsonObject } from './json'
 
 /** A UI schema member: an own key ("ui:widget"), a child's UI (by field ID), or a repeat group's "items". */
 export type UIEntry = { k: string; v: Json } | { child: string } | { items: true }
@@ -28,6 +33,30 @@ export interface Container {
   propOrder: string[]
   /** The "required" list as written. */
   requiredRefs: Ref[]
+  /** The object's "allOf" as written, when it is a list; the rules of conditional fields are rebuilt from the model. */
+  rules?: RuleSlot[]
+}
+
+/** One element of an object's "allOf": kept as written, or the rule of a conditional field (dep). */
+export interface RuleSlot {
+  raw: Json
+  dep?: string
+}
+
+export type CondOp = 'equals' | 'in' | 'checked'
+
+/** A field's "ui:showIf": shown only when the controlling field has one of values (equals, in) or is ticked as checked says. */
+export interface Cond {
+  /** The controlling field's ID. */
+  ctl: string
+  op: CondOp
+  /** equals: one value; in: one or more; typed as the controlling field's choices. */
+  values: Json[]
+  checked: boolean
+  /** Required when shown: the schema has the field's allOf if/then rule. */
+  required: boolean
+  /** The "ui:showIf" as written, kept while it says the same. */
+  raw?: Json
 }
 
 export interface FieldNode {
@@ -43,6 +72,8 @@ export interface FieldNode {
   uiPresent: boolean
   /** Repeat groups: the entries of ui.items. */
   itemsUI?: UIEntry[]
+  /** The field's "ui:showIf", when it names a field of the form. */
+  cond?: Cond
   /** Fieldsets and repeat groups (and the root). */
   box?: Container
 }
@@ -113,6 +144,7 @@ export function fromForm(schema: Json, uiSchema?: Json): FormModel {
     // Not a list of pages: keep it as an opaque UI key (the server reports it).
     root.ui = root.ui.map((e) => ('k' in e && e.k === 'ui:pages' ? { k: 'ui:pages!', v: pages } : e))
   }
+  parseConditions(m)
   return m
 }
 
@@ -240,19 +272,20 @@ interface Written {
 
 function writeNode(m: FormModel, node: FieldNode): Written {
   const obj = containerSchema(node)
+  const own = ownEntries(m, node)
   if (!obj || !node.box) {
-    const ui = entriesToObject(m, node.ui, null)
-    return { schema: node.schema, ui: node.ui.length || node.uiPresent ? ui : undefined }
+    const ui = entriesToObject(m, own, null)
+    return { schema: node.schema, ui: own.length || node.uiPresent ? ui : undefined }
   }
   if (obj === node.schema) {
-    const w = writeContainer(m, node, node.schema, node.ui)
+    const w = writeContainer(m, node, node.schema, own)
     return { schema: w.schema, ui: Object.keys(w.ui).length || node.uiPresent ? w.ui : undefined }
   }
   // Repeat group: the container is the items schema, its UI is ui.items.
   const w = writeContainer(m, node, obj, node.itemsUI ?? [])
   const schema = replaceOrAppend(node.schema, 'items', w.schema)
   const hasItems = Object.keys(w.ui).length > 0 || node.itemsUI !== undefined
-  let entries = node.ui
+  let entries = own
   if (hasItems && !entries.some((e) => 'items' in e)) entries = [...entries, { items: true }]
   const ui = entriesToObject(m, entries, null, hasItems ? w.ui : undefined)
   return { schema, ui: Object.keys(ui).length || node.uiPresent ? ui : undefined }
@@ -288,6 +321,7 @@ function writeContainer(m: FormModel, node: FieldNode, obj: JsonObject, entries:
   if (required.length || 'required' in obj) {
     schema = 'required' in obj ? replaceOrAppend(schema, 'required', required) : insertBefore(schema, 'properties', 'required', required)
   }
+  schema = writeRules(m, node, obj, schema)
   let ui = entriesToObject(m, entries, { kids, written })
   if (uiOrder !== undefined) ui = replaceOrAppend(ui, 'ui:order', uiOrder)
   return { schema, ui }
@@ -419,4 +453,211 @@ function findChild(m: FormModel, parent: string, name: string): string | null {
   const box = m.nodes[parent]?.box
   if (!box) return null
   return box.children.find((id) => m.nodes[id].name === name) ?? null
+}
+
+// ---------------------------------------------------------------- conditions
+
+/** isCheckboxes tells a checkboxes field (array of choices) from other fields. */
+function isCheckboxesSchema(s: JsonObject): boolean {
+  return !('$ref' in s) && (s.type === 'array' || (s.type === undefined && isObject(s.items)))
+}
+
+/** readCond reads a "ui:showIf" value; undefined when it is not one the builder can show (the server reports it). */
+export function readCond(m: FormModel, raw: Json, self: string, byPointer?: Map<string, string>): Cond | undefined {
+  if (!isObject(raw) || typeof raw.field !== 'string') return undefined
+  const ops = Object.keys(raw).filter((k) => k !== 'field')
+  if (ops.length !== 1 || !['equals', 'in', 'checked'].includes(ops[0])) return undefined
+  const op = ops[0] as CondOp
+  const ptrs = byPointer ?? pointers(m)
+  const ctl = ptrs.get(raw.field)
+  if (!ctl || ctl === self || m.nodes[ctl].box) return undefined
+  const v = raw[op]
+  const scalar = (x: Json) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean'
+  if (op === 'checked' && typeof v !== 'boolean') return undefined
+  if (op === 'equals' && !scalar(v)) return undefined
+  if (op === 'in' && !(Array.isArray(v) && v.length > 0 && v.every(scalar))) return undefined
+  return { ctl, op, values: op === 'equals' ? [v] : op === 'in' ? [...(v as Json[])] : [], checked: op === 'checked' && v === true, required: false, raw }
+}
+
+/** pointers maps the value pointer of every field ("/equipment/-/item") to its ID. */
+function pointers(m: FormModel): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const id of Object.keys(m.nodes)) if (id !== ROOT) out.set(pointerOf(m, id), id)
+  return out
+}
+
+/** parseConditions reads the "ui:showIf" of every field, then the allOf rules that make conditional fields required. */
+function parseConditions(m: FormModel) {
+  let ptrs: Map<string, string> | undefined
+  for (const n of Object.values(m.nodes)) {
+    const raw = uiGet(n, 'ui:showIf')
+    if (raw === undefined) continue
+    ptrs ??= pointers(m)
+    const c = readCond(m, raw, n.id, ptrs)
+    if (c) n.cond = c
+  }
+  for (const x of Object.values(m.nodes)) {
+    if (!x.box) continue
+    const obj = containerSchema(x)
+    if (!obj || !Array.isArray(obj.allOf)) continue
+    x.box.rules = obj.allOf.map((raw) => {
+      const dep = ptrs ? ruleDep(m, x.id, raw) : null
+      if (!dep) return { raw }
+      m.nodes[dep].cond!.required = true
+      return { raw, dep }
+    })
+  }
+}
+
+/** ruleDep returns the conditional field whose rule raw is (in container x), or null. */
+function ruleDep(m: FormModel, x: string, raw: Json): string | null {
+  if (!isObject(raw) || !isObject(raw.then)) return null
+  let cur: Json = raw.then
+  let box = x
+  for (;;) {
+    if (!isObject(cur)) return null
+    const ks = Object.keys(cur)
+    if (ks.length !== 1) return null
+    if (ks[0] === 'required') {
+      const req = cur.required
+      if (!Array.isArray(req) || req.length !== 1 || typeof req[0] !== 'string') return null
+      const dep = childNamed(m, box, req[0])
+      const c = dep ? m.nodes[dep].cond : undefined
+      if (!dep || !c || c.required) return null
+      const want = ruleFor(m, dep)
+      return want && sameRule(raw, want) ? dep : null
+    }
+    if (ks[0] !== 'properties' || !isObject(cur.properties) || Object.keys(cur.properties).length !== 1) return null
+    const [name, sub]: [string, Json] = Object.entries(cur.properties)[0]
+    const child = childNamed(m, box, name)
+    if (!child || !m.nodes[child].box) return null
+    if (isRepeat(m.nodes[child])) {
+      if (!isObject(sub) || Object.keys(sub).length !== 1 || !isObject(sub.items)) return null
+      cur = sub.items
+    } else cur = sub
+    box = child
+  }
+}
+
+function childNamed(m: FormModel, parent: string, name: string): string | null {
+  return m.nodes[parent]?.box?.children.find((id) => m.nodes[id].name === name) ?? null
+}
+
+/** sameRule compares two rules as the server does: key order and the order of "enum" values do not matter. */
+function sameRule(a: Json, b: Json): boolean {
+  const norm = (v: Json, key = ''): Json => {
+    if (Array.isArray(v)) {
+      const out = v.map((x) => norm(x))
+      return key === 'enum' ? [...out].sort((p, q) => (JSON.stringify(p) < JSON.stringify(q) ? -1 : 1)) : out
+    }
+    if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm(x, k)]))
+    return v
+  }
+  return jsonEqual(norm(a), norm(b))
+}
+
+/** condValueSchema is the schema of the controlling value in the rule's "if". */
+function condValueSchema(ctl: FieldNode, c: Cond): JsonObject {
+  const inner: JsonObject = c.op === 'checked' ? { const: c.checked } : c.op === 'equals' ? { const: c.values[0] } : { enum: c.values }
+  return isCheckboxesSchema(ctl.schema) ? { contains: inner } : inner
+}
+
+/**
+ * ruleFor builds the allOf rule that makes a conditional field required when shown, in the object of its
+ * controlling field: {"if": {"properties": {ctl: …}, "required": [ctl]}, "then": {"required": [field]}},
+ * "then" going down through "properties" (and "items") when the field is deeper. Null when the field is
+ * not inside the controlling field's object.
+ */
+export function ruleFor(m: FormModel, dep: string): JsonObject | null {
+  const d = m.nodes[dep]
+  const c = d?.cond
+  const ctl = c ? m.nodes[c.ctl] : undefined
+  if (!c || !ctl) return null
+  const chain: FieldNode[] = []
+  for (let p = d.parent; p !== ctl.parent; p = m.nodes[p].parent) {
+    if (p === ROOT || !m.nodes[p]) return null
+    chain.unshift(m.nodes[p])
+  }
+  let then: JsonObject = { required: [d.name] }
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const y = chain[i]
+    then = { properties: { [y.name]: isRepeat(y) ? { items: then } : then } }
+  }
+  return { if: { properties: { [ctl.name]: condValueSchema(ctl, c) }, required: [ctl.name] }, then }
+}
+
+/** condUI is the "ui:showIf" of a conditional field: as written while it says the same. */
+export function condUI(m: FormModel, node: FieldNode): Json | undefined {
+  const c = node.cond
+  if (!c || !m.nodes[c.ctl]) return undefined
+  const v: Json = c.op === 'checked' ? c.checked : c.op === 'equals' ? c.values[0] : c.values
+  const out: JsonObject = { field: pointerOf(m, c.ctl), [c.op]: v }
+  return c.raw !== undefined && jsonEqual(c.raw, out) ? c.raw : out
+}
+
+/** ownEntries are a field's own UI entries with its "ui:showIf" written from the model. */
+function ownEntries(m: FormModel, node: FieldNode): UIEntry[] {
+  if (!node.cond) return node.ui
+  const v = condUI(m, node)
+  if (v === undefined) return node.ui
+  return node.ui.map((e) => ('k' in e && e.k === 'ui:showIf' ? { k: e.k, v } : e))
+}
+
+const depsCache = new WeakMap<Record<string, FieldNode>, Map<string, string[]>>()
+
+/** conditionalDeps maps each container to the fields required when shown whose controlling field it holds, in form order. */
+function conditionalDeps(m: FormModel): Map<string, string[]> {
+  const hit = depsCache.get(m.nodes)
+  if (hit) return hit
+  const out = new Map<string, string[]>()
+  for (const id of formOrder(m)) {
+    const c = m.nodes[id].cond
+    const ctl = c?.required ? m.nodes[c.ctl] : undefined
+    if (!ctl) continue
+    out.set(ctl.parent, [...(out.get(ctl.parent) ?? []), id])
+  }
+  depsCache.set(m.nodes, out)
+  return out
+}
+
+/** writeRules writes a container's "allOf": rules kept as written, and one rule per field required when shown. */
+function writeRules(m: FormModel, node: FieldNode, obj: JsonObject, schema: JsonObject): JsonObject {
+  const slots: RuleSlot[] = node.box!.rules ?? (Array.isArray(obj.allOf) ? obj.allOf.map((raw) => ({ raw })) : [])
+  const deps = conditionalDeps(m).get(node.id) ?? []
+  if (!slots.length && !deps.length) return schema
+  if (obj.allOf !== undefined && !Array.isArray(obj.allOf)) return schema // not a list: the server reports it
+  const out: Json[] = []
+  const done = new Set<string>()
+  for (const s of slots) {
+    if (!s.dep) {
+      out.push(s.raw)
+      continue
+    }
+    if (!deps.includes(s.dep) || done.has(s.dep)) continue
+    const rule = ruleFor(m, s.dep)
+    if (!rule) continue
+    done.add(s.dep)
+    out.push(jsonEqual(rule, s.raw) ? s.raw : rule)
+  }
+  for (const d of deps) {
+    if (done.has(d)) continue
+    const rule = ruleFor(m, d)
+    if (rule) out.push(rule)
+  }
+  if (out.length) return replaceOrAppend(schema, 'allOf', out)
+  return Array.isArray(obj.allOf) && obj.allOf.length === 0 ? schema : withKey(schema, 'allOf', undefined)
+}
+
+/** formOrder lists every field ID in form order: page after page, groups depth first. */
+export function formOrder(m: FormModel): string[] {
+  const out: string[] = []
+  const walk = (ids: string[]) => {
+    for (const id of ids) {
+      out.push(id)
+      const box = m.nodes[id].box
+      if (box) walk(box.children)
+    }
+  }
+  walk(m.pages ? m.pages.flatMap((_, i) => pageFields(m, i)) : m.nodes[ROOT].box!.children)
+  return out
 }

@@ -3,8 +3,23 @@
 // their own field changed.
 
 import { isObject, withKey, type Json, type JsonObject } from './json'
-import { containerSchema, isRepeat, pageFields, pageOf, ROOT, uiSet, type FieldNode, type FormModel, type Page, type UIEntry } from './form'
-import { choiceSchema, kindOf, newField, type Option, type PaletteKind } from './kinds'
+import {
+  containerSchema,
+  formOrder,
+  isRepeat,
+  pageFields,
+  pageOf,
+  readCond,
+  ROOT,
+  uiSet,
+  type Cond,
+  type CondOp,
+  type FieldNode,
+  type FormModel,
+  type Page,
+  type UIEntry,
+} from './form'
+import { choiceSchema, choiceValues, kindOf, newField, type Option, type PaletteKind } from './kinds'
 
 /** Where a field goes: a container, an index among its children, and (top level of a paged form) a page. */
 export interface Target {
@@ -137,6 +152,7 @@ function detach(m: FormModel, id: string): FormModel {
   let out = setNode(m, {
     ...parent,
     box: {
+      ...box,
       children: box.children.filter((c) => c !== id),
       propOrder: box.propOrder.filter((c) => c !== id),
       requiredRefs: box.requiredRefs.filter(drop),
@@ -146,7 +162,7 @@ function detach(m: FormModel, id: string): FormModel {
   return out
 }
 
-/** removeField deletes a field and everything inside it. */
+/** removeField deletes a field and everything inside it. Fields shown on a condition about one of them lose the condition (and stay required if they were required when shown). */
 export function removeField(m: FormModel, id: string): FormModel {
   if (!m.nodes[id] || id === ROOT) return m
   const out = detach(m, id)
@@ -156,7 +172,14 @@ export function removeField(m: FormModel, id: string): FormModel {
     delete nodes[n]
   }
   gone(id)
+  for (const n of Object.values(nodes)) {
+    if (n.cond && !nodes[n.cond.ctl]) nodes[n.id] = dropCond(n)
+  }
   return { ...out, nodes }
+}
+
+function dropCond(n: FieldNode): FieldNode {
+  return { ...n, cond: undefined, required: n.required || !!n.cond?.required, ui: uiSet(n.ui, 'ui:showIf', undefined) }
 }
 
 /** moveBy moves a field up (-1) or down (+1) among its siblings (on its page). */
@@ -217,9 +240,84 @@ export function setItemsUI(m: FormModel, id: string, key: string, value: Json | 
   return setNode(m, { ...node, itemsUI: entries.length || node.itemsUI ? entries : undefined })
 }
 
-/** setRequired marks a field required or optional. */
+/** setRequired marks a field required or optional; a conditional field is required only when shown (its allOf rule). */
 export function setRequired(m: FormModel, id: string, required: boolean): FormModel {
-  return setNode(m, { ...m.nodes[id], required })
+  const node = m.nodes[id]
+  if (node.cond) return setNode(m, { ...node, required: false, cond: { ...node.cond, required } })
+  return setNode(m, { ...node, required })
+}
+
+/** isRequired tells whether a field is required (when shown, for a conditional field). */
+export function isRequired(node: FieldNode): boolean {
+  return node.required || !!node.cond?.required
+}
+
+/** CondInput is a condition as the properties panel edits it. */
+export interface CondInput {
+  ctl: string
+  op: CondOp
+  /** equals, in: the controlling field's choice values (typed as in its schema). */
+  values?: Json[]
+  /** checked: the state that shows the field (default true). */
+  checked?: boolean
+}
+
+/**
+ * setCondition shows a field only when another one has some value ("ui:showIf"), or always (null). A field
+ * required when it gets a condition becomes required only when shown: out of its object's "required", into
+ * an allOf if/then rule in the object of the controlling field. Without its condition it is required again.
+ */
+export function setCondition(m: FormModel, id: string, c: CondInput | null): FormModel {
+  const node = m.nodes[id]
+  if (!node || id === ROOT) return m
+  if (!c) return node.cond || node.ui.some((e) => 'k' in e && e.k === 'ui:showIf') ? setNode(m, dropCond(node)) : m
+  if (!m.nodes[c.ctl] || c.ctl === id) return m
+  const cond: Cond = {
+    ctl: c.ctl,
+    op: c.op,
+    values: c.op === 'checked' ? [] : c.op === 'equals' ? (c.values ?? []).slice(0, 1) : [...(c.values ?? [])],
+    checked: c.op === 'checked' ? c.checked !== false : false,
+    required: node.cond ? node.cond.required : node.required,
+    raw: node.cond?.raw,
+  }
+  const ui = node.ui.some((e) => 'k' in e && e.k === 'ui:showIf') ? node.ui : uiSet(node.ui, 'ui:showIf', null)
+  return setNode(m, { ...node, required: false, cond, ui })
+}
+
+/** defaultCondition is the condition a field gets when the controlling field is first chosen: its first choice, or ticked. */
+export function defaultCondition(m: FormModel, ctl: string): CondInput {
+  const n = m.nodes[ctl]
+  if (kindOf(n) === 'checkbox' || kindOf(n) === 'consent') return { ctl, op: 'checked', checked: true }
+  return { ctl, op: 'equals', values: choiceValues(n).slice(0, 1) }
+}
+
+/** CONTROL_KINDS are the kinds of fields a condition can depend on. */
+export const CONTROL_KINDS = ['select', 'radio', 'checkboxes', 'checkbox']
+
+/** conditionCandidates lists the fields a field's condition can depend on: choices and checkboxes before it, in its object or an enclosing one. */
+export function conditionCandidates(m: FormModel, id: string): string[] {
+  const order = formOrder(m)
+  const at = order.indexOf(id)
+  return order.slice(0, Math.max(at, 0)).filter((c) => CONTROL_KINDS.includes(kindOf(m.nodes[c])) && encloses(m, m.nodes[c].parent, id))
+}
+
+/** encloses tells whether container holds id at some depth. */
+function encloses(m: FormModel, container: string, id: string): boolean {
+  for (let p = m.nodes[id]?.parent; p; p = m.nodes[p]?.parent) if (p === container) return true
+  return false
+}
+
+/** conditionProblem says what keeps a field's condition from working ("" when nothing): a message key of the panel. */
+export function conditionProblem(m: FormModel, id: string): string {
+  const c = m.nodes[id]?.cond
+  if (!c) return ''
+  const ctl = m.nodes[c.ctl]
+  if (!ctl) return 'props.cond.problem.gone'
+  if (!conditionCandidates(m, id).includes(c.ctl)) return 'props.cond.problem.order'
+  if (c.op === 'checked') return ['checkbox', 'consent'].includes(kindOf(ctl)) ? '' : 'props.cond.problem.values'
+  const vals = choiceValues(ctl)
+  if (!c.values.length || !c.values.every((v) => vals.some((x) => x === v))) return 'props.cond.problem.values'
+  return ''
 }
 
 /** renameField changes a field's property name (made unique among its siblings). */
@@ -264,11 +362,14 @@ export function switchKind(m: FormModel, id: string, kind: PaletteKind): FormMod
   return setNode(m, { ...node, schema: s, ui: entries })
 }
 
-/** replaceField swaps a field's raw schema and UI (the JSON editor of a custom field). */
+/** replaceField swaps a field's raw schema and UI (the JSON editor of a custom field); its "ui:showIf" is read again. */
 export function replaceField(m: FormModel, id: string, schema: JsonObject, ui: JsonObject): FormModel {
   const node = m.nodes[id]
   if (node.box) return m // containers are edited field by field
-  return setNode(m, { ...node, schema, ui: Object.entries(ui).map(([k, v]) => ({ k, v })) })
+  let cond = ui['ui:showIf'] === undefined ? undefined : readCond(m, ui['ui:showIf'], id)
+  if (cond && node.cond) cond = { ...cond, required: node.cond.required }
+  const required = node.required || (!cond && !!node.cond?.required)
+  return setNode(m, { ...node, schema, required, cond, ui: Object.entries(ui).map(([k, v]) => ({ k, v })) })
 }
 
 // ---------------------------------------------------------------- pages

@@ -115,6 +115,14 @@ export function optionsOf(node: FieldNode): Option[] {
   return []
 }
 
+/** choiceValues returns the values of a choice field's options as its schema types them (strings, numbers). */
+export function choiceValues(node: FieldNode): Json[] {
+  const s = choiceSchema(node)
+  if (Array.isArray(s.oneOf)) return s.oneOf.filter(isObject).map((b) => b.const ?? '')
+  if (Array.isArray(s.enum)) return [...s.enum]
+  return []
+}
+
 /** defaultSchema is the schema and UI a new field of a kind starts with. */
 export function newField(kind: PaletteKind, title: string): { schema: JsonObject; ui: JsonObject } {
   const t = { title }

@@ -5,7 +5,7 @@
 // browser. The lists below the graph do everything the graph does, by
 // keyboard.
 
-import { memo, useCallback, useMemo, useState } from 'react'
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import {
   Background,
   Controls,
@@ -19,6 +19,7 @@ import {
   type Node,
   type NodeChange,
   type NodeProps,
+  type ReactFlowInstance,
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import type { Pipeline } from '../api/types'
@@ -83,6 +84,17 @@ export default function Graph({ pipeline, onChange, layoutKey }: { pipeline: Pip
   const [saved, setSaved] = useState<XY>(() => loadXY(layoutKey))
   const auto = useMemo(() => layout(pipeline), [pipeline])
   const [selected, setSelected] = useState<string[]>([])
+
+  // A state added (with the list below) may be placed outside the part of
+  // the graph in view: bring every state back into view, so that it can be
+  // connected with the mouse.
+  const [flow, setFlow] = useState<ReactFlowInstance<StateNode, Edge> | null>(null)
+  const count = pipeline.states.length
+  const shown = useRef(count)
+  useEffect(() => {
+    if (count > shown.current) void flow?.fitView()
+    shown.current = count
+  }, [count, flow])
 
   const nodes: StateNode[] = pipeline.states.map((s) => ({
     id: s.id,
@@ -154,6 +166,7 @@ export default function Graph({ pipeline, onChange, layoutKey }: { pipeline: Pip
           }
           deleteKeyCode={['Delete', 'Backspace']}
           fitView
+          onInit={setFlow}
           proOptions={{ hideAttribution: true }}
           ariaLabelConfig={{}}
         >
