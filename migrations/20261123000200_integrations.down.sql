@@ -8,6 +8,8 @@ DROP INDEX webhook_deliveries_received;
 --bun:split
 DROP TABLE webhook_deliveries;
 --bun:split
+DROP INDEX dossiers_procedure_id;
+--bun:split
 DROP INDEX dossiers_external_id;
 --bun:split
 ALTER TABLE dossiers DROP COLUMN external_id;

@@ -11,6 +11,11 @@ CREATE INDEX dossiers_external_id ON dossiers (procedure_id, external_id);
 
 --bun:split
 
+-- Poll runs page through a procedure's dossiers in id order.
+CREATE INDEX dossiers_procedure_id ON dossiers (procedure_id, id);
+
+--bun:split
+
 -- webhook_deliveries records each applied webhook call (its webhook-id),
 -- in the transaction of the update, so that a replay is applied once.
 CREATE TABLE webhook_deliveries (

@@ -70,6 +70,7 @@ func TestWebhook(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
+				apptest.WaitJobs(t, a) // mail of the previous change, recorded on the timeline once sent
 				before := snap(t, a, d.ID)
 				status, body := webhook(t, a, tt.id, tt.ts, tt.secret, tt.body)
 				if status != tt.status {
