@@ -61,9 +61,19 @@ type change struct {
 // locked (FOR UPDATE on PostgreSQL; SQLite has one writer), f's change is
 // written, rules included, then committed.
 func (e *Engine) inTx(ctx context.Context, dossierID, actor string, f func(ch *change) error) error {
+	return e.inTxAs(ctx, nil, dossierID, actor, f)
+}
+
+// inTxAs is inTx for a staff member (a non-nil), who must see the dossier:
+// visibility is checked by the read that locks the row, so a dossier a may
+// not see is not found, with no round trip of its own.
+func (e *Engine) inTxAs(ctx context.Context, a *Actor, dossierID, actor string, f func(ch *change) error) error {
 	err := e.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		d := new(store.Dossier)
-		q := tx.NewSelect().Model(d).Where("id = ?", dossierID)
+		q := tx.NewSelect().Model(d).Where("d.id = ?", dossierID)
+		if a != nil {
+			q = a.VisibleFilter(q)
+		}
 		if e.db.IsPostgres() {
 			q = q.For("UPDATE")
 		}

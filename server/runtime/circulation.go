@@ -15,10 +15,7 @@ import (
 // or the role's delay, invitation message, access). The actor must see the
 // dossier and hold a role allowed to circulate to that role.
 func (e *Engine) Circulate(ctx context.Context, a *Actor, dossierID, role string, invite bool, due *time.Time) error {
-	if _, err := e.visibleDossier(ctx, a, dossierID); err != nil {
-		return err
-	}
-	return e.inTx(ctx, dossierID, a.Name(), func(ch *change) error {
+	return e.inTxAs(ctx, a, dossierID, a.Name(), func(ch *change) error {
 		if ch.p == nil {
 			return refuse("this procedure has no pipeline")
 		}
@@ -119,10 +116,7 @@ func (ch *change) invite(role string, due time.Time, depth int) error {
 // ReturnOpinion records the opinion of role, which the actor must hold and
 // which must be invited, and runs opinion.returned rules.
 func (e *Engine) ReturnOpinion(ctx context.Context, a *Actor, dossierID, role string, data map[string]any) error {
-	if _, err := e.visibleDossier(ctx, a, dossierID); err != nil {
-		return err
-	}
-	return e.inTx(ctx, dossierID, a.Name(), func(ch *change) error {
+	return e.inTxAs(ctx, a, dossierID, a.Name(), func(ch *change) error {
 		if ch.p == nil || ch.p.Roles[role] == nil {
 			return refuse("unknown role %q", role)
 		}
@@ -162,13 +156,10 @@ func (e *Engine) ReturnOpinion(ctx context.Context, a *Actor, dossierID, role st
 
 // Comment adds an internal comment to the timeline.
 func (e *Engine) Comment(ctx context.Context, a *Actor, dossierID, text string) error {
-	if _, err := e.visibleDossier(ctx, a, dossierID); err != nil {
-		return err
-	}
-	if len(text) == 0 || len(text) > 20000 {
-		return refuse("a comment is 1 to 20000 characters long")
-	}
-	return e.inTx(ctx, dossierID, a.Name(), func(ch *change) error {
+	return e.inTxAs(ctx, a, dossierID, a.Name(), func(ch *change) error {
+		if len(text) == 0 || len(text) > 20000 {
+			return refuse("a comment is 1 to 20000 characters long")
+		}
 		ch.event(store.EventComment, false, map[string]any{"text": text})
 		return nil
 	})

@@ -67,9 +67,13 @@ func (e *Engine) SendMessageHandler(sender mail.Sender, from string) jobs.Handle
 			"role": p.Role, "subject": subject})
 		ev := &store.Event{ID: store.NewID(), DossierID: d.ID, At: e.now().UTC(), Kind: store.EventMessageSent,
 			Actor: "system", Public: p.Role == "", Details: details}
-		return e.batch.Do(ctx, func(ctx context.Context, tx bun.Tx) error {
-			return store.InsertEvents(ctx, tx, []*store.Event{ev})
-		})
+		// Recorded with the job's completion: one write fewer per message,
+		// and the event exists exactly when the job is done.
+		write := func(ctx context.Context, tx bun.Tx) error { return store.InsertEvents(ctx, tx, []*store.Event{ev}) }
+		if jobs.OnDone(ctx, write) {
+			return nil
+		}
+		return e.batch.Do(ctx, write)
 	}
 }
 

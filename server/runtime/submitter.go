@@ -70,68 +70,84 @@ func (s *submitter) close() {
 	s.wg.Wait()
 }
 
+// loop hands groups to the Batcher, keeping two in flight: one in the
+// transaction being committed and the next one waiting for the following
+// transaction, so that every transaction of the Batcher carries the
+// submissions waiting when it starts (a group takes them when its
+// function runs, not when it is handed over).
 func (s *submitter) loop() {
 	defer s.wg.Done()
+	inflight := make(chan struct{}, 2)
+	var writes sync.WaitGroup
 	for {
-		var batch []*pending
+		var first *pending
 		select {
-		case p := <-s.ch:
-			batch = append(batch, p)
+		case first = <-s.ch:
 		case <-s.closed:
+			writes.Wait()
 			for {
 				select {
 				case p := <-s.ch:
-					s.write([]*pending{p})
+					s.write(p)
 				default:
 					return
 				}
 			}
 		}
-	fill:
-		for len(batch) < s.maxBatch {
-			select {
-			case p := <-s.ch:
-				batch = append(batch, p)
-			default:
-				break fill
-			}
-		}
-		s.write(batch)
+		inflight <- struct{}{}
+		writes.Go(func() {
+			defer func() { <-inflight }()
+			s.write(first)
+		})
 	}
 }
 
-// write commits a group, falling back to one savepoint per submission
-// when the group fails.
-func (s *submitter) write(batch []*pending) {
-	live := batch[:0:0]
-	for _, p := range batch {
-		if err := p.ctx.Err(); err != nil {
-			p.done <- err
-			continue
+// take adds to group the submissions waiting now, up to maxBatch; those
+// whose caller gave up are answered at once.
+func (s *submitter) take(group []*pending) []*pending {
+	for len(group) < s.maxBatch {
+		select {
+		case p := <-s.ch:
+			if err := p.ctx.Err(); err != nil {
+				p.done <- err
+				continue
+			}
+			group = append(group, p)
+		default:
+			return group
 		}
-		live = append(live, p)
 	}
-	if len(live) == 0 {
+	return group
+}
+
+// write commits first and the submissions waiting when its transaction
+// starts as one group, falling back to one savepoint per submission when
+// the group fails.
+func (s *submitter) write(first *pending) {
+	if err := first.ctx.Err(); err != nil {
+		first.done <- err
 		return
 	}
+	group := []*pending{first}
 	// The Batcher may run a function twice, and a failed group's attempt
 	// ran p.after (rules may have moved the dossier, set its data)
 	// before it was rolled back: each run starts afresh.
 	err := s.batch.Do(context.Background(), func(ctx context.Context, tx bun.Tx) error {
-		for _, p := range live {
+		group = s.take(group)
+		for _, p := range group {
 			p.dup, *p.d = nil, p.orig
 		}
-		return writeGroup(ctx, tx, live)
+		return writeGroup(ctx, tx, group)
 	})
-	if err == nil || len(live) == 1 {
-		for _, p := range live {
+	if err == nil || len(group) == 1 {
+		for _, p := range group {
 			p.done <- err
 		}
 		return
 	}
-	errs := make([]error, len(live))
+	errs := make([]error, len(group))
 	err = s.batch.Do(context.Background(), func(ctx context.Context, tx bun.Tx) error {
-		for i, p := range live {
+		for i, p := range group {
 			p.dup, *p.d = nil, p.orig
 			errs[i] = store.Savepoint(ctx, tx, func(ctx context.Context) error {
 				return writeGroup(ctx, tx, []*pending{p})
@@ -139,7 +155,7 @@ func (s *submitter) write(batch []*pending) {
 		}
 		return nil
 	})
-	for i, p := range live {
+	for i, p := range group {
 		if err != nil {
 			p.done <- err
 		} else {

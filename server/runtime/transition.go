@@ -16,10 +16,7 @@ import (
 // of the transition's roles, the dossier must be in one of its states and
 // its guard must hold. Rules run in the same transaction.
 func (e *Engine) Fire(ctx context.Context, a *Actor, dossierID, id string, formData map[string]any) error {
-	if _, err := e.visibleDossier(ctx, a, dossierID); err != nil {
-		return err
-	}
-	return e.inTx(ctx, dossierID, a.Name(), func(ch *change) error {
+	return e.inTxAs(ctx, a, dossierID, a.Name(), func(ch *change) error {
 		if ch.p == nil {
 			return refuse("this procedure has no pipeline")
 		}

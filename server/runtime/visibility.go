@@ -3,9 +3,9 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
-	"maps"
 
 	"github.com/guichet/guichet/builder"
 	"github.com/guichet/guichet/server/store"
