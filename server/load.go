@@ -70,7 +70,7 @@ func parseLoadFlags(args []string, out io.Writer) (*loadConfig, error) {
 	rawURL := fs.String("url", "http://127.0.0.1:8080", "base URL of the server (loopback only)")
 	slug := fs.String("slug", "reservation-salle", "procedure to submit to (its form must be the room-booking form's)")
 	clients := fs.String("clients", "16,64", "comma-separated concurrent client counts, one run each")
-	modes := fs.String("mode", "json", "comma-separated modes: json, html")
+	modes := fs.String("mode", "json,html", "comma-separated modes: json, html")
 	c := &loadConfig{}
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measured time of each run")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "unmeasured load before each run")
@@ -179,7 +179,8 @@ type runResult struct {
 	cpuAll   float64 // CPU cores used by every process of the machine
 	jobs     string
 	drained  time.Duration
-	samples  []string // first error messages
+	cpuFull  time.Duration // server CPU from the warm-up's start until the mail jobs drained
+	samples  []string      // first error messages
 }
 
 func (c *loadConfig) run(ctx context.Context, out io.Writer) error {
@@ -228,6 +229,7 @@ func (c *loadConfig) runOne(ctx context.Context, mode string, n, pid int, counte
 	}
 	runID := strconv.FormatInt(time.Now().UnixNano(), 36)
 	var seq atomic.Int64
+	cpuStart := cpuTime(pid)
 	if c.warmup > 0 {
 		w := c.phase(ctx, doer, mode, n, c.warmup, runID+"w", &seq, 0)
 		r.accepted += w.subs
@@ -255,6 +257,9 @@ func (c *loadConfig) runOne(ctx context.Context, mode string, n, pid int, counte
 	}
 	if c.drain > 0 && counter.err == nil {
 		r.drained, r.jobs = counter.drainJobs(ctx, c.drain)
+	}
+	if pid > 0 {
+		r.cpuFull = cpuTime(pid) - cpuStart
 	}
 	return r, nil
 }

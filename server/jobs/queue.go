@@ -75,14 +75,6 @@ type Queue struct {
 	lastSweep time.Time // last look for expired leases (fetchLoop only)
 }
 
-// outcome is a finished attempt waiting to be recorded.
-type outcome struct {
-	j   *Job
-	err error
-	cfg KindConfig
-	at  time.Time
-}
-
 // sweepEvery is how often the fetcher looks for jobs whose worker died
 // (expired leases); leases last at least 30 s, so this is plenty.
 const sweepEvery = time.Second
@@ -250,10 +242,14 @@ func (q *Queue) run(ctx context.Context, j *Job) {
 	defer q.wg.Done()
 	defer func() { <-q.running }()
 	cfg := q.kinds[j.Kind]
-	jctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.Timeout)
+	dw := &doneWrites{}
+	jctx, cancel := context.WithTimeout(context.WithValue(context.WithoutCancel(ctx), doneKey{}, dw), cfg.Timeout)
 	start := time.Now()
 	err := safeRun(jctx, cfg.Handler, j)
 	cancel()
+	dw.mu.Lock()
+	writes := dw.fs
+	dw.mu.Unlock()
 	if err != nil {
 		q.log.Warn("job failed", "job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts,
 			"duration_ms", time.Since(start).Milliseconds(), "error", err, "dead", isDead(j, err))
@@ -262,38 +258,11 @@ func (q *Queue) run(ctx context.Context, j *Job) {
 	}
 	// The slot is free once the outcome is handed to recordLoop; until
 	// it is committed the job keeps its lease, so nobody else takes it.
-	q.outcomes <- outcome{j: j, err: err, cfg: cfg, at: time.Now().UTC()}
+	q.outcomes <- outcome{j: j, err: err, cfg: cfg, at: time.Now().UTC(), writes: writes}
 }
 
 func isDead(j *Job, err error) bool {
 	return errors.Is(err, ErrPermanent) || j.Attempts >= j.MaxAttempts
-}
-
-// recordLoop records outcomes as they come, all those waiting in one
-// write, until Shutdown closes the channel.
-func (q *Queue) recordLoop() {
-	defer q.recorded.Done()
-	batch := make([]outcome, 0, 256)
-	for o := range q.outcomes {
-		batch = append(batch[:0], o)
-	more:
-		for len(batch) < cap(batch) {
-			select {
-			case o, ok := <-q.outcomes:
-				if !ok {
-					break more
-				}
-				batch = append(batch, o)
-			default:
-				break more
-			}
-		}
-		if err := q.finish(batch); err != nil {
-			q.log.Error("record job outcomes", "jobs", len(batch), "error", err)
-		}
-		// Finished jobs free their slots for waiting work.
-		q.Notify()
-	}
 }
 
 func safeRun(ctx context.Context, h Handler, j *Job) (err error) {
@@ -303,58 +272,4 @@ func safeRun(ctx context.Context, h Handler, j *Job) (err error) {
 		}
 	}()
 	return h(ctx, j)
-}
-
-// finish records the outcomes of attempts: done (one statement for all),
-// retry later, or dead.
-func (q *Queue) finish(os []outcome) error {
-	upd := func(ctx context.Context, tx bun.Tx) error {
-		var done []string
-		var doneAt time.Time
-		for _, o := range os {
-			if o.err == nil {
-				done = append(done, o.j.ID)
-				doneAt = o.at
-				continue
-			}
-			u := tx.NewUpdate().Model((*Job)(nil)).Set("locked_until = NULL").Set("locked_by = NULL").
-				Where("id = ? AND locked_by = ?", o.j.ID, q.id)
-			if isDead(o.j, o.err) {
-				u = u.Set("status = ?", StatusDead).Set("finished_at = ?", o.at).Set("last_error = ?", truncate(o.err.Error()))
-			} else {
-				delay := o.cfg.Backoff(o.j.Attempts)
-				var ra *RetryAfterError
-				if errors.As(o.err, &ra) && ra.After > delay {
-					delay = ra.After
-				}
-				u = u.Set("status = ?", StatusAvailable).Set("run_at = ?", o.at.Add(delay)).Set("last_error = ?", truncate(o.err.Error()))
-			}
-			if _, err := u.Exec(ctx); err != nil {
-				return err
-			}
-		}
-		if len(done) == 0 {
-			return nil
-		}
-		_, err := tx.NewUpdate().Model((*Job)(nil)).Set("locked_until = NULL").Set("locked_by = NULL").
-			Set("status = ?", StatusDone).Set("finished_at = ?", doneAt).
-			Where("id IN (?) AND locked_by = ?", bun.In(done), q.id).Exec(ctx)
-		return err
-	}
-	// Recording the outcome must not be lost to a passing error.
-	var err error
-	for attempt := range 5 {
-		if err = q.batch.Do(context.Background(), upd); err == nil {
-			return nil
-		}
-		time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
-	}
-	return err
-}
-
-func truncate(s string) string {
-	if len(s) > 2000 {
-		return s[:2000]
-	}
-	return s
 }

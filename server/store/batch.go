@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -59,7 +58,8 @@ func NewBatcher(db *bun.DB, writers, maxBatch int) *Batcher {
 //
 // f may run twice: a first time in a transaction that was rolled back
 // because another function of the group failed. It must therefore write
-// only through tx and (re)set its results from scratch on each run.
+// only through tx and (re)set its results from scratch on each run. f
+// must not call Do: the writer would wait for itself.
 func (b *Batcher) Do(ctx context.Context, f func(ctx context.Context, tx bun.Tx) error) error {
 	o := &op{ctx: ctx, f: f, done: make(chan error, 1)}
 	select {
@@ -130,12 +130,6 @@ func (b *Batcher) run(batch []*op) {
 		return
 	}
 	ctx := context.WithoutCancel(live[0].ctx)
-	t0 := time.Now()
-	defer func() {
-		DebugTx[1].N.Add(1)
-		DebugTx[1].Items.Add(int64(len(live)))
-		DebugTx[1].Nanos.Add(int64(time.Since(t0)))
-	}()
 	errs := make([]error, len(live))
 	// First pass: no savepoints.
 	err := b.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
