@@ -1,20 +1,13 @@
 package backoffice
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"fmt"
-	"io"
-	"mime/multipart"
-	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/guichet/guichet/forms"
+	"github.com/guichet/guichet/server/httpx"
 	"github.com/guichet/guichet/server/runtime"
 	"github.com/guichet/guichet/server/store"
 )
@@ -84,68 +77,9 @@ func (h *Handler) keptUploads(ctx context.Context, f *forms.Form, post forms.Pos
 	return data
 }
 
-// formPost builds the forms.Post of a request, urlencoded or multipart.
+// formPost reads the posted form; uploads become files of owner.
 func (h *Handler) formPost(c *fiber.Ctx, owner string) (forms.Post, error) {
-	var vals url.Values
-	var files map[string][]*multipart.FileHeader
-	if strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEMultipartForm) {
-		mf, err := c.MultipartForm()
-		if err != nil {
-			return forms.Post{}, fiber.NewError(fiber.StatusBadRequest, "malformed multipart form")
-		}
-		vals, files = url.Values(mf.Value), mf.File
-	} else {
-		vals = url.Values{}
-		c.Request().PostArgs().VisitAll(func(k, v []byte) { vals.Add(string(k), string(v)) })
-	}
-	ctx := c.UserContext()
-	return forms.Post{Values: vals, Files: files, SaveFile: func(_ *forms.Field, fh *multipart.FileHeader) (string, error) {
-		return h.saveUpload(ctx, owner, fh)
-	}}, nil
-}
-
-func (h *Handler) saveUpload(ctx context.Context, owner string, fh *multipart.FileHeader) (string, error) {
-	r, err := fh.Open()
-	if err != nil {
-		return "", err
-	}
-	defer r.Close()
-	var buf bytes.Buffer
-	if _, err := io.Copy(&buf, io.LimitReader(r, fh.Size+1)); err != nil {
-		return "", fmt.Errorf("read upload: %w", err)
-	}
-	sum := sha256.Sum256(buf.Bytes())
-	ct := fh.Header.Get("Content-Type")
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	f := &store.File{ID: store.NewID(), Owner: owner, Name: cleanFileName(fh.Filename), ContentType: ct,
-		Size: int64(buf.Len()), SHA256: hex.EncodeToString(sum[:]), Content: buf.Bytes(), CreatedAt: time.Now().UTC()}
-	if err := store.InsertFile(ctx, h.db.Write, f); err != nil {
-		return "", fmt.Errorf("store upload: %w", err)
-	}
-	return f.ID, nil
-}
-
-// cleanFileName keeps the base name of an upload, without control
-// characters, at most 200 bytes.
-func cleanFileName(name string) string {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, name)
-	if len(name) > 200 {
-		name = strings.ToValidUTF8(name[:200], "")
-	}
-	if name == "" {
-		name = "fichier"
-	}
-	return name
+	return httpx.FormPost(c, h.db.Write, owner)
 }
 
 // fileIDs returns the file IDs a summary holds, at any depth.
