@@ -1,9 +1,16 @@
 // Message catalogue: each key with its French and English text, side by
 // side. A test checks that every key the code uses is here.
 
+import { INTEGRATION } from './messages.integration'
+import { PROBLEMS } from './messages.problems'
+import { SETTINGS } from './messages.settings'
+
 export type Lang = 'fr' | 'en'
 
-const M: Record<string, [fr: string, en: string]> = {
+/** A catalogue: each key with its French and English text. */
+export type Catalogue = Record<string, [fr: string, en: string]>
+
+const CORE: Catalogue = {
   'app.title': ['Guichet — administration', 'Guichet — administration'],
   'app.brand': ['Guichet · Administration', 'Guichet · Administration'],
   'app.nav': ['Navigation principale', 'Main navigation'],
@@ -500,6 +507,8 @@ const M: Record<string, [fr: string, en: string]> = {
   'integration.json': ['Intégration (JSON)', 'Integration (JSON)'],
   'integration.object': ['un objet JSON { … } est attendu', 'a JSON object { … } is expected'],
 }
+
+const M: Catalogue = { ...CORE, ...INTEGRATION, ...PROBLEMS, ...SETTINGS }
 
 const fr: Record<string, string> = {}
 const en: Record<string, string> = {}

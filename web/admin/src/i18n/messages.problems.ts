@@ -1,0 +1,5 @@
+// Messages of check problems and template variables.
+
+import type { Catalogue } from './messages'
+
+export const PROBLEMS: Catalogue = {}
