@@ -44,6 +44,12 @@ export class ApiError extends Error {
 }
 
 let csrfToken = ''
+let language = 'fr'
+
+/** setLanguage is the language the API answers in (problems, descriptions). */
+export function setLanguage(lang: string) {
+  language = lang
+}
 
 /** setCSRF records the token of GET /session. */
 export function setCSRF(token: string) {
@@ -59,7 +65,7 @@ interface Options {
 
 /** request calls the API; it resolves to the JSON answer (and the response for headers). */
 export async function request<T>(method: string, path: string, opts: Options = {}): Promise<{ data: T; res: Response }> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language, ...opts.headers }
   let body: BodyInit | undefined = opts.raw
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json'

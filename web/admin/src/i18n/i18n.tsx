@@ -2,6 +2,7 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { messages, type Lang } from './messages'
+import { setLanguage } from '../api/client'
 
 export type { Lang }
 export type T = (key: string, vars?: Record<string, string | number>) => string
@@ -25,6 +26,7 @@ function initialLang(): Lang {
 
 export function LangProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(initialLang)
+  setLanguage(lang)
   useEffect(() => {
     document.documentElement.lang = lang
   }, [lang])
