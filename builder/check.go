@@ -2,7 +2,6 @@ package builder
 
 import (
 	"errors"
-	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
@@ -16,8 +15,10 @@ import (
 type Problem struct {
 	// Path is the JSONPath of the value, such as $.scenarios[1].form or
 	// $.messages.ack.subject; "$" is the whole procedure.
-	Path    string `json:"path"`
+	Path string `json:"path"`
+	// Message is the English text; [Problem.In] renders it in a language.
 	Message string `json:"message"`
+	text    *text  // Message's format and arguments, for translation
 }
 
 // String returns "path: message".
@@ -35,7 +36,7 @@ var (
 // them all at once. A nil result means p can be published.
 func Check(p *Procedure) []Problem {
 	if p == nil {
-		return []Problem{{Path: "$", Message: "there is no procedure"}}
+		return []Problem{newProblem("$", "there is no procedure")}
 	}
 	c := &checker{online: p.OnlineScenario()}
 	c.procedure(p)
@@ -62,8 +63,10 @@ type checkedForm struct {
 	schema   *schemaDoc
 }
 
+// addf adds the problem at path of format (a literal of the catalogue)
+// and args.
 func (c *checker) addf(path, format string, args ...any) {
-	c.problems = append(c.problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+	c.problems = append(c.problems, newProblem(path, format, args...))
 }
 
 func (c *checker) procedure(p *Procedure) {
@@ -158,7 +161,7 @@ func (c *checker) scenario(path string, s *Scenario) {
 		if strings.TrimSpace(a.Title) == "" {
 			c.addf(ap+".title", "an attachment needs a title")
 		}
-		if msg := linkProblem(a.URL); msg != "" {
+		if msg := linkProblem(a.URL); !msg.none() {
 			c.addf(ap+".url", "%s", msg)
 		}
 	}
@@ -172,9 +175,13 @@ func (c *checker) form(path string, s *Scenario) {
 	}
 	if _, err := forms.Compile(s.Form.Schema, s.Form.UISchema); err != nil {
 		var ce *forms.CompileError
-		if errors.As(err, &ce) {
-			c.addf(path, "%s", strings.TrimPrefix(ce.Error(), "forms: "))
-		} else {
+		switch {
+		case errors.As(err, &ce) && ce.Pointer != "":
+			// The message comes from package forms, in English.
+			c.addf(path, "%s %s: %s", formsSource(ce.Source), ce.Pointer, ce.Msg)
+		case errors.As(err, &ce):
+			c.addf(path, "%s: %s", formsSource(ce.Source), ce.Msg)
+		default:
 			c.addf(path, "the form does not compile: %v", err)
 		}
 		return
@@ -193,18 +200,29 @@ func isAbsoluteURL(s string) bool {
 
 // linkProblem says what is wrong with the URL of an attachment: it must be
 // absolute (http or https) or site-relative ("/documents/tarifs.pdf").
-func linkProblem(s string) string {
+func linkProblem(s string) text {
 	switch {
 	case strings.TrimSpace(s) == "":
-		return "an attachment needs a URL"
+		return textf("an attachment needs a URL")
 	case strings.ContainsAny(s, " \t\r\n"):
-		return "the URL must not contain spaces (write them %20)"
+		return textf("the URL must not contain spaces (write them %%20)")
 	case isAbsoluteURL(s):
-		return ""
+		return text{}
 	case strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//"):
 		if _, err := url.Parse(s); err == nil {
-			return ""
+			return text{}
 		}
 	}
-	return "the URL must be an absolute http or https URL or start with / (a page of this site)"
+	return textf("the URL must be an absolute http or https URL or start with / (a page of this site)")
+}
+
+// formsSource names the document of a form compile error.
+func formsSource(source string) any {
+	switch source {
+	case "schema":
+		return noun("schema")
+	case "ui":
+		return noun("ui")
+	}
+	return source
 }

@@ -78,7 +78,7 @@ func (ic *integrationChecker) check(in *Integration) {
 	ic.checkHeaders(p+".headers", in.Headers)
 	if in.Timeout != "" {
 		if d, err := parseDuration(in.Timeout); err != nil {
-			ic.addf(p+".timeout", "%v", err)
+			ic.addf(p+".timeout", `write a duration such as "30s", "10m" or "1h"`)
 		} else if d < 100*time.Millisecond || d > MaxIntegrationTimeout {
 			ic.addf(p+".timeout", "a timeout is between 100ms and %s, not %s", MaxIntegrationTimeout, in.Timeout)
 		}
@@ -120,7 +120,7 @@ func (ic *integrationChecker) checkURL(path string, in *Integration) {
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
 		if why := BlockedAddress(ip); why != "" {
-			ic.addf(path, "%s is a %s address: calls to it are refused unless the integration is marked internal (\"internal\": true)", host, why)
+			ic.addf(path, "%s is a %s address: calls to it are refused unless the integration is marked internal (\"internal\": true)", host, addressKind(why))
 		}
 	}
 }
@@ -135,7 +135,7 @@ func (ic *integrationChecker) checkAuth(path string, a *IntegrationAuth) {
 			ic.addf(path+".secret", "auth %q uses no secret", a.Kind)
 		}
 	case AuthBearer, AuthBasic, AuthSignature:
-		ic.secretName(path+".secret", a.Secret, "auth "+a.Kind)
+		ic.secretName(path+".secret", a.Secret, textf("auth %s", a.Kind))
 	case "":
 		ic.addf(path+".kind", "an auth kind is required: none, bearer, basic or signature")
 	default:
@@ -151,7 +151,7 @@ func (ic *integrationChecker) checkAuth(path string, a *IntegrationAuth) {
 	}
 }
 
-func (ic *integrationChecker) secretName(path, name, what string) {
+func (ic *integrationChecker) secretName(path, name string, what any) {
 	switch {
 	case name == "":
 		ic.addf(path, "%s needs the name of a stored secret (admins set its value in the integrations' secrets)", what)
@@ -202,7 +202,7 @@ func (ic *integrationChecker) checkRetry(path string, r *RetryPolicy) {
 		d, err := parseDuration(f.v)
 		switch {
 		case err != nil:
-			ic.addf(path+"."+f.name, "%v", err)
+			ic.addf(path+"."+f.name, `write a duration such as "30s", "10m" or "1h"`)
 		case d < 10*time.Millisecond || d > 24*time.Hour:
 			ic.addf(path+"."+f.name, "a retry delay is between 10ms and 24h, not %s", f.v)
 		}
@@ -245,7 +245,7 @@ func (ic *integrationChecker) checkPush(path string, p *Push) {
 }
 
 func (ic *integrationChecker) checkWebhook(path string, w *Webhook) {
-	ic.secretName(path+".secret", w.Secret, "a webhook")
+	ic.secretName(path+".secret", w.Secret, noun("a webhook"))
 	switch w.Dossier.By {
 	case MatchReference, MatchExternalID:
 	case "":
@@ -371,7 +371,7 @@ func (ic *integrationChecker) state(path, id string) {
 // its context, and fields the form has.
 func (ic *integrationChecker) expression(path, src string, ctx MappingContext, boolean bool) {
 	if _, err := CompileMapping(src, boolean); err != nil {
-		ic.addf(path, "the expression does not compile: %v", err)
+		ic.addf(path, "the expression does not compile: %v", exprError(err))
 		return
 	}
 	tree, err := parser.Parse(src)
@@ -383,7 +383,7 @@ func (ic *integrationChecker) expression(path, src string, ctx MappingContext, b
 	allowed := contextNames[ctx]
 	for _, name := range v.names {
 		if slices.Contains(envNames, name) && !slices.Contains(allowed, name) && !slices.Contains(v.locals, name) {
-			ic.addf(path, "%s is not available here: %s sees %s", name, ctx, strings.Join(allowed, ", "))
+			ic.addf(path, "%s is not available here: %s sees %s", name, textf("a %s mapping", string(ctx)), strings.Join(allowed, ", "))
 		}
 	}
 	nv := &namesVisitor{}
@@ -414,3 +414,22 @@ func (v *envVisitor) Visit(n *ast.Node) {
 
 // String names the context in messages.
 func (m MappingContext) String() string { return fmt.Sprintf("a %s mapping", string(m)) }
+
+// addressKind is the translatable kind of a blocked address, from
+// [BlockedAddress].
+func addressKind(why string) any {
+	kinds := map[string]noun{
+		"invalid":                    noun("invalid"),
+		"loopback":                   noun("loopback"),
+		"unspecified":                noun("unspecified"),
+		"private":                    noun("private"),
+		"link-local":                 noun("link-local"),
+		"multicast":                  noun("multicast"),
+		"shared (carrier-grade NAT)": noun("shared (carrier-grade NAT)"),
+		"reserved":                   noun("reserved"),
+	}
+	if k, ok := kinds[why]; ok {
+		return k
+	}
+	return why
+}

@@ -1,10 +1,10 @@
 package builder
 
 import (
-	"fmt"
 	"io"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"text/template"
 )
@@ -34,17 +34,17 @@ func (c *checker) messages(p *Procedure) {
 	if ack && hasForms && m.ApplicantEmail == "" {
 		c.addf("$.messages.applicantEmail", "the field holding the applicant's email address is required to send the acknowledgement")
 	}
-	c.pointer("$.messages.applicantEmail", m.ApplicantEmail, hasForms, func(s map[string]any) string {
+	c.pointer("$.messages.applicantEmail", m.ApplicantEmail, hasForms, func(s map[string]any) text {
 		if schemaType(s) != "string" || s["format"] != "email" {
-			return `must name a string property with "format": "email"`
+			return textf(`must name a string property with "format": "email"`)
 		}
-		return ""
+		return text{}
 	})
-	c.pointer("$.messages.applicantName", m.ApplicantName, hasForms, func(s map[string]any) string {
+	c.pointer("$.messages.applicantName", m.ApplicantName, hasForms, func(s map[string]any) text {
 		if schemaType(s) != "string" {
-			return "must name a string property"
+			return textf("must name a string property")
 		}
-		return ""
+		return text{}
 	})
 }
 
@@ -55,9 +55,9 @@ var (
 
 // The names a message template sees, for the hint of an unknown name:
 // the procedure's acknowledgement, and the messages of a pipeline.
-const (
-	ackNames      = ".Reference, .Procedure, .TrackingURL and .Data.<field>"
-	pipelineNames = ".Reference, .Procedure, .TrackingURL, .State, .DossierURL, .Role, .DueAt and .Data.<field>"
+var (
+	ackNames      = noun(".Reference, .Procedure, .TrackingURL and .Data.<field>")
+	pipelineNames = noun(".Reference, .Procedure, .TrackingURL, .State, .DossierURL, .Role, .DueAt and .Data.<field>")
 )
 
 // template checks that text parses with text/template and, run on the data
@@ -66,17 +66,18 @@ func (c *checker) template(path, text string) { c.templateFor(path, text, c.form
 
 // templateFor checks text against the data of forms fs; names is the hint
 // given for an unknown name.
-func (c *checker) templateFor(path, text string, fs []checkedForm, names string) {
+func (c *checker) templateFor(path, text string, fs []checkedForm, names noun) {
 	if text == "" {
 		return
 	}
 	t, err := template.New("message").Option("missingkey=error").Parse(text)
 	if err != nil {
-		msg := err.Error()
-		if m := parseErrRE.FindStringSubmatch(msg); m != nil {
-			msg = "line " + m[1] + ": " + m[2]
+		// The cause comes from text/template, in English.
+		if m := parseErrRE.FindStringSubmatch(err.Error()); m != nil {
+			c.addf(path, "the template does not parse: line %s: %s", m[1], m[2])
+		} else {
+			c.addf(path, "the template does not parse: %s", err.Error())
 		}
-		c.addf(path, "the template does not parse: %s", msg)
 		return
 	}
 	var reported []string
@@ -84,12 +85,13 @@ func (c *checker) templateFor(path, text string, fs []checkedForm, names string)
 		sample, _ := f.schema.sample().(map[string]any)
 		data := MessageData{Reference: "RS-0001", Procedure: "…", TrackingURL: "https://…", Data: sample}
 		msg := execProblem(t.Execute(io.Discard, data), names)
-		if msg != "" && !slices.Contains(reported, msg) {
-			reported = append(reported, msg)
+		if !msg.none() && !slices.Contains(reported, msg.String()) {
+			reported = append(reported, msg.String())
 			if len(fs) > 1 {
-				msg += fmt.Sprintf(" (form of scenario %q)", f.scenario)
+				c.addf(path, "%s (form of scenario %q)", msg, f.scenario)
+			} else {
+				c.addf(path, "%s", msg)
 			}
-			c.addf(path, "%s", msg)
 		}
 	}
 }
@@ -97,28 +99,31 @@ func (c *checker) templateFor(path, text string, fs []checkedForm, names string)
 // execProblem explains an error of a template run on sample data when it
 // comes from a wrong name; other errors depend on the data and are left
 // to the run on a real dossier.
-func execProblem(err error, names string) string {
+func execProblem(err error, names noun) text {
 	if err == nil {
-		return ""
+		return text{}
 	}
 	m := execErrRE.FindStringSubmatch(err.Error())
 	if m == nil {
-		return ""
+		return text{}
 	}
 	line, expr, cause := m[1], m[2], m[3]
 	switch {
 	case strings.HasPrefix(cause, "map has no entry for key"):
 		key := strings.TrimPrefix(cause, "map has no entry for key ")
-		return fmt.Sprintf("line %s: {{%s}}: the form has no field %s", line, expr, key)
+		if k, err := strconv.Unquote(key); err == nil {
+			return textf("line %s: {{%s}}: the form has no field %q", line, expr, k)
+		}
+		return textf("line %s: {{%s}}: the form has no field %s", line, expr, key)
 	case strings.HasPrefix(cause, "can't evaluate field"):
-		return fmt.Sprintf("line %s: {{%s}}: unknown name; a message sees %s", line, expr, names)
+		return textf("line %s: {{%s}}: unknown name; a message sees %s", line, expr, names)
 	}
-	return ""
+	return text{}
 }
 
 // pointer checks that ptr, when set, is a JSON pointer naming a property
 // of every online or API form, and that want accepts its schema.
-func (c *checker) pointer(path, ptr string, hasForms bool, want func(map[string]any) string) {
+func (c *checker) pointer(path, ptr string, hasForms bool, want func(map[string]any) text) {
 	switch {
 	case ptr == "":
 		return
@@ -130,9 +135,9 @@ func (c *checker) pointer(path, ptr string, hasForms bool, want func(map[string]
 		return
 	}
 	for _, f := range c.forms {
-		where := ""
+		var where any = ""
 		if len(c.forms) > 1 {
-			where = fmt.Sprintf(" of scenario %q", f.scenario)
+			where = textf(" of scenario %q", f.scenario)
 		}
 		s, inList, ok := f.schema.property(ptr)
 		switch {
@@ -141,7 +146,7 @@ func (c *checker) pointer(path, ptr string, hasForms bool, want func(map[string]
 		case !ok:
 			c.addf(path, "%q names no property of the form%s", ptr, where)
 		default:
-			if msg := want(s); msg != "" {
+			if msg := want(s); !msg.none() {
 				c.addf(path, "%q %s", ptr, msg)
 			}
 		}

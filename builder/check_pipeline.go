@@ -39,28 +39,28 @@ type pipelineChecker struct {
 // collect indexes the ids, reporting missing, malformed and duplicate ones.
 func (pc *pipelineChecker) collect() {
 	for i := range pc.p.States {
-		pc.id(indexPath(pc.path+".states", i), pc.p.States[i].ID, "state", func() bool {
+		pc.id(indexPath(pc.path+".states", i), pc.p.States[i].ID, noun("state"), func() bool {
 			_, dup := pc.states[pc.p.States[i].ID]
 			pc.states[pc.p.States[i].ID] = &pc.p.States[i]
 			return dup
 		})
 	}
 	for i := range pc.p.Roles {
-		pc.id(indexPath(pc.path+".roles", i), pc.p.Roles[i].ID, "role", func() bool {
+		pc.id(indexPath(pc.path+".roles", i), pc.p.Roles[i].ID, noun("role"), func() bool {
 			_, dup := pc.roles[pc.p.Roles[i].ID]
 			pc.roles[pc.p.Roles[i].ID] = &pc.p.Roles[i]
 			return dup
 		})
 	}
 	for i := range pc.p.Messages {
-		pc.id(indexPath(pc.path+".messages", i), pc.p.Messages[i].ID, "message", func() bool {
+		pc.id(indexPath(pc.path+".messages", i), pc.p.Messages[i].ID, noun("message"), func() bool {
 			_, dup := pc.messages[pc.p.Messages[i].ID]
 			pc.messages[pc.p.Messages[i].ID] = &pc.p.Messages[i]
 			return dup
 		})
 	}
 	for i := range pc.p.Transitions {
-		pc.id(indexPath(pc.path+".transitions", i), pc.p.Transitions[i].ID, "transition", func() bool {
+		pc.id(indexPath(pc.path+".transitions", i), pc.p.Transitions[i].ID, noun("transition"), func() bool {
 			_, dup := pc.transitions[pc.p.Transitions[i].ID]
 			pc.transitions[pc.p.Transitions[i].ID] = &pc.p.Transitions[i]
 			return dup
@@ -68,7 +68,7 @@ func (pc *pipelineChecker) collect() {
 	}
 	// Rule IDs name the rule in the errors of a change it fails.
 	for i := range pc.p.Rules {
-		pc.id(indexPath(pc.path+".rules", i), pc.p.Rules[i].ID, "rule", func() bool {
+		pc.id(indexPath(pc.path+".rules", i), pc.p.Rules[i].ID, noun("rule"), func() bool {
 			dup := pc.rules[pc.p.Rules[i].ID]
 			pc.rules[pc.p.Rules[i].ID] = true
 			return dup
@@ -76,7 +76,7 @@ func (pc *pipelineChecker) collect() {
 	}
 }
 
-func (pc *pipelineChecker) id(path, id, what string, add func() bool) {
+func (pc *pipelineChecker) id(path, id string, what noun, add func() bool) {
 	switch {
 	case id == "":
 		pc.addf(path+".id", "a %s needs an id", what)
@@ -255,7 +255,7 @@ func (pc *pipelineChecker) expression(path, src string, boolean bool) {
 		_, err = CompileValue(src)
 	}
 	if err != nil {
-		pc.addf(path, "the expression does not compile: %v", err)
+		pc.addf(path, "the expression does not compile: %v", exprError(err))
 	}
 	// The names are checked even when the expression does not compile for
 	// another reason, so that every problem shows at once.

@@ -63,7 +63,7 @@ func (pc *pipelineChecker) action(path string, a Action) {
 		pc.role(path+".invite", a.Invite)
 		if a.Due != "" {
 			if _, _, err := ParseDue(a.Due); err != "" {
-				pc.addf(path+".due", "%s", err)
+				pc.addf(path+".due", `write a delay as "10d" (calendar days) or "5wd" (working days)`)
 			}
 		}
 	case a.Activate != "":
