@@ -40,16 +40,16 @@ func (h *Handler) checkExpression(c *fiber.Ctx) error {
 	if err := in.validate(); err != nil {
 		return err
 	}
-	if msg := expressionProblem(&in); msg != "" {
+	if msg := expressionProblem(&in, apiLang(c)); msg != "" {
 		return c.JSON(fiber.Map{"ok": false, "error": msg})
 	}
 	return c.JSON(fiber.Map{"ok": true})
 }
 
-// expressionProblem says what is wrong with the expression, or "".
-func expressionProblem(in *expressionRequest) string {
+// expressionProblem says what is wrong with the expression in lang, or "".
+func expressionProblem(in *expressionRequest, lang string) string {
 	if strings.TrimSpace(in.Expression) == "" {
-		return "write an expression"
+		return inLang(lang, "écrivez une expression", "write an expression")
 	}
 	var err error
 	if in.Kind == kindCondition {
@@ -58,19 +58,19 @@ func expressionProblem(in *expressionRequest) string {
 		_, err = builder.CompileValue(in.Expression)
 	}
 	if err != nil {
-		return err.Error()
+		return builder.ExprErrorIn(err, lang)
 	}
 	if in.Pipeline == nil && len(in.Schema) == 0 {
 		return ""
 	}
-	return namesProblem(in)
+	return namesProblem(in, lang)
 }
 
 // namesProblem checks the roles and fields the expression names against
 // the pipeline and form, as builder.Check does: it checks a procedure
 // whose pipeline has one more rule using the expression, and keeps the
 // problems of that rule's expression.
-func namesProblem(in *expressionRequest) string {
+func namesProblem(in *expressionRequest, lang string) string {
 	var pl builder.Pipeline
 	if in.Pipeline != nil {
 		pl = *in.Pipeline
@@ -101,7 +101,7 @@ func namesProblem(in *expressionRequest) string {
 		if len(in.Schema) == 0 && strings.Contains(p.Message, "has no field") {
 			continue // no schema given: fields are not checked
 		}
-		msgs = append(msgs, p.Message)
+		msgs = append(msgs, p.In(lang))
 	}
 	return strings.Join(msgs, "; ")
 }

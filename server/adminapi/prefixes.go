@@ -3,7 +3,6 @@ package adminapi
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,8 +51,7 @@ func (h *Handler) problems(ctx context.Context, procedureID string, def *builder
 		if at < 0 {
 			at = len(probs)
 		}
-		probs = slices.Insert(probs, at, builder.Problem{Path: path,
-			Message: fmt.Sprintf("the reference prefix %q is already used by the procedure %q: choose another one", def.ReferencePrefix, slug)})
+		probs = slices.Insert(probs, at, builder.PrefixTakenProblem(def.ReferencePrefix, slug))
 	}
 	return probs, nil
 }

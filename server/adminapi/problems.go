@@ -28,22 +28,29 @@ func invalid(pointer, format string, args ...any) error {
 }
 
 // problemsOf turns builder problems into field problems pointing into the
-// procedure document; the result is never nil, so it encodes as [].
-func problemsOf(ps []builder.Problem) []httpx.FieldProblem {
+// procedure document, in lang (see apiLang); the result is never nil, so
+// it encodes as [].
+func problemsOf(ps []builder.Problem, lang string) []httpx.FieldProblem {
 	out := make([]httpx.FieldProblem, 0, len(ps))
 	for _, p := range ps {
-		out = append(out, httpx.FieldProblem{Pointer: pathToPointer(p.Path), Path: p.Path, Detail: p.Message})
+		out = append(out, httpx.FieldProblem{Pointer: pathToPointer(p.Path), Path: p.Path, Detail: p.In(lang)})
 	}
 	return out
 }
 
-// definitionProblems is the 422 of a procedure that does not pass Check.
-func definitionProblems(ps []builder.Problem) error {
-	detail := "the procedure has 1 problem to fix before it can be published"
-	if len(ps) != 1 {
-		detail = fmt.Sprintf("the procedure has %d problems to fix before it can be published", len(ps))
+// definitionProblems is the 422 of a procedure that does not pass Check,
+// in lang.
+func definitionProblems(ps []builder.Problem, lang string) error {
+	var detail string
+	switch {
+	case len(ps) == 1:
+		detail = inLang(lang, "la démarche a 1 problème à corriger avant de pouvoir être publiée",
+			"the procedure has 1 problem to fix before it can be published")
+	default:
+		detail = fmt.Sprintf(inLang(lang, "la démarche a %d problèmes à corriger avant de pouvoir être publiée",
+			"the procedure has %d problems to fix before it can be published"), len(ps))
 	}
-	return problem(fiber.StatusUnprocessableEntity, detail, problemsOf(ps)...)
+	return problem(fiber.StatusUnprocessableEntity, detail, problemsOf(ps, lang)...)
 }
 
 var parseErrRE = regexp.MustCompile(`^parse procedure: (?:line (\d+), column (\d+): )?(.*)$`)

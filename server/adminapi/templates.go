@@ -91,7 +91,7 @@ func (h *Handler) sampleMessage(c *fiber.Ctx, in *templatePreviewRequest) (build
 		d.Data = sampleData(f, now)
 	}
 	in.Sample.apply(&d)
-	return d, variables(d, f), nil
+	return d, variables(d, f, apiLang(c)), nil
 }
 
 // apply puts the overrides of s on d.
@@ -122,26 +122,29 @@ type templateVariable struct {
 	Example     string `json:"example,omitempty"`
 }
 
-// variables lists the message data's fields, then the form's.
-func variables(d builder.MessageData, f *forms.Form) []templateVariable {
+// variables lists the message data's fields, then the form's, described
+// in lang.
+func variables(d builder.MessageData, f *forms.Form, lang string) []templateVariable {
 	out := []templateVariable{
-		{"{{.Reference}}", "the dossier's reference", d.Reference},
-		{"{{.Procedure}}", "the procedure's title", d.Procedure},
-		{"{{.TrackingURL}}", "the applicant's tracking page", d.TrackingURL},
-		{"{{.State}}", "the public label of the dossier's state", d.State},
-		{"{{.DossierURL}}", "the dossier in the back-office (messages to roles)", d.DossierURL},
-		{"{{.Role}}", "the role a message goes to (invitations, reminders)", d.Role},
-		{"{{.DueAt}}", "the deadline of an invitation, dd.mm.yyyy", d.DueAt},
+		{"{{.Reference}}", inLang(lang, "la référence du dossier", "the dossier's reference"), d.Reference},
+		{"{{.Procedure}}", inLang(lang, "le titre de la démarche", "the procedure's title"), d.Procedure},
+		{"{{.TrackingURL}}", inLang(lang, "la page de suivi du demandeur", "the applicant's tracking page"), d.TrackingURL},
+		{"{{.State}}", inLang(lang, "le libellé public de l’état du dossier", "the public label of the dossier's state"), d.State},
+		{"{{.DossierURL}}", inLang(lang, "le dossier dans le back-office (messages aux rôles)",
+			"the dossier in the back-office (messages to roles)"), d.DossierURL},
+		{"{{.Role}}", inLang(lang, "le rôle auquel s’adresse le message (invitations, rappels)",
+			"the role a message goes to (invitations, reminders)"), d.Role},
+		{"{{.DueAt}}", inLang(lang, "l’échéance d’une invitation, jj.mm.aaaa", "the deadline of an invitation, dd.mm.yyyy"), d.DueAt},
 	}
 	if f != nil {
 		for _, p := range f.Pages() {
-			out = append(out, fieldVariables(p.Fields, ".Data", d.Data)...)
+			out = append(out, fieldVariables(p.Fields, ".Data", d.Data, lang)...)
 		}
 	}
 	return out
 }
 
-func fieldVariables(fields []forms.Field, prefix string, data map[string]any) []templateVariable {
+func fieldVariables(fields []forms.Field, prefix string, data map[string]any, lang string) []templateVariable {
 	var out []templateVariable
 	for _, fd := range fields {
 		name := prefix + "." + fd.Name
@@ -149,11 +152,12 @@ func fieldVariables(fields []forms.Field, prefix string, data map[string]any) []
 		switch fd.Widget {
 		case forms.WidgetFieldset:
 			sub, _ := v.(map[string]any)
-			out = append(out, fieldVariables(fd.Fields, name, sub)...)
+			out = append(out, fieldVariables(fd.Fields, name, sub, lang)...)
 			continue
 		case forms.WidgetRepeat:
 			out = append(out, templateVariable{Name: "{{range " + name + "}}…{{end}}",
-				Description: fd.Label + " (a list: inside range, {{.<field>}} names a field of the item)"})
+				Description: fd.Label + inLang(lang, " (une liste : dans range, {{.<champ>}} désigne un champ de l’élément)",
+					" (a list: inside range, {{.<field>}} names a field of the item)")})
 			continue
 		}
 		ex, _ := json.Marshal(v)

@@ -88,9 +88,9 @@ func TestExpressionCheck(t *testing.T) {
 			{"value", `{"kind": "value", "expression": "now.Year()"}`, true, ""},
 			{"empty", `{"kind": "value", "expression": " "}`, false, "expression"},
 			{"known role", `{"kind": "condition", "expression": "invitations.ocf.status == 'invited'", "pipeline": ` + pipeline + `}`, true, ""},
-			{"unknown role", `{"kind": "condition", "expression": "invitations.secc.status == 'invited'", "pipeline": ` + pipeline + `}`, false, `unknown role "secc"`},
+			{"unknown role", `{"kind": "condition", "expression": "invitations.secc.status == 'invited'", "pipeline": ` + pipeline + `}`, false, "le rôle «\u00a0secc\u00a0» n’existe pas"},
 			{"known field", `{"kind": "value", "expression": "data.age + 1", "schema": ` + signup + `}`, true, ""},
-			{"unknown field", `{"kind": "value", "expression": "data.agee", "schema": ` + signup + `}`, false, `no field "agee"`},
+			{"unknown field", `{"kind": "value", "expression": "data.agee", "schema": ` + signup + `}`, false, "pas de champ «\u00a0agee\u00a0»"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				var out struct {

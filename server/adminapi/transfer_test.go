@@ -40,7 +40,7 @@ func TestExportImport(t *testing.T) {
 		}
 		p := decodeProcedure(t, ad.call(http.MethodPost, "/api/admin/procedures/import?slug=salle-copie", exported, 201))
 		if p.Slug != "salle-copie" || p.Status != "draft" || len(p.Problems) != 1 || p.Problems[0].Pointer != "/referencePrefix" ||
-			!strings.Contains(p.Problems[0].Detail, `"RS" is already used by the procedure "reservation-salle"`) {
+			!strings.Contains(p.Problems[0].Detail, "«\u00a0RS\u00a0» est déjà utilisé par la démarche «\u00a0reservation-salle\u00a0»") {
 			t.Fatalf("imported copy = %+v, want one problem: its reference prefix is taken", p)
 		}
 		prob = decodeProblem(t, ad.call(http.MethodPost, "/api/admin/procedures/salle-copie/publish", nil, 422))

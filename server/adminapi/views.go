@@ -68,7 +68,7 @@ func (h *Handler) sendProcedure(c *fiber.Ctx, status int, o *store.ProcedureOver
 		if err != nil {
 			return err
 		}
-		v.Problems = problemsOf(probs)
+		v.Problems = problemsOf(probs, apiLang(c))
 	}
 	c.Set(fiber.HeaderETag, strconv.Quote(v.Revision))
 	return c.Status(status).JSON(v)

@@ -5,7 +5,7 @@ import { useId } from 'react'
 import { api, problemText } from '../api/client'
 import type { Pipeline } from '../api/types'
 import type { JsonObject } from '../model/json'
-import { useT } from '../i18n/i18n'
+import { useLang, useT } from '../i18n/i18n'
 import { useAsync } from '../lib/hooks'
 
 interface Props {
@@ -21,10 +21,11 @@ interface Props {
 
 export function ExpressionInput({ label, help, value, onChange, kind, pipeline, schema, path }: Props) {
   const t = useT()
+  const { lang } = useLang() // the server writes its verdict in the API's language
   const id = useId()
   const check = useAsync(
     (signal) => (value.trim() ? api.checkExpression(value, kind, pipeline, schema, signal) : Promise.resolve(null)),
-    [value, kind, JSON.stringify(pipeline?.roles?.map((r) => r.id)), JSON.stringify(pipeline?.states?.map((s) => s.id)), schema],
+    [value, kind, JSON.stringify(pipeline?.roles?.map((r) => r.id)), JSON.stringify(pipeline?.states?.map((s) => s.id)), schema, lang],
     300,
   )
   const verdict = !value.trim() ? '' : check.loading ? t('expr.checking') : check.error ? problemText(check.error) : check.data?.ok ? t('expr.ok') : check.data?.error ?? ''

@@ -4,7 +4,7 @@
 import { useId, useRef, useState } from 'react'
 import { api, ApiError, problemText } from '../api/client'
 import type { JsonObject } from '../model/json'
-import { useT } from '../i18n/i18n'
+import { useLang, useT } from '../i18n/i18n'
 import { useAsync } from '../lib/hooks'
 import { TextInput } from './controls'
 
@@ -27,7 +27,8 @@ export function TemplateEditor({ subject, body, onChange, path, schema, sample, 
   const bodyRef = useRef<HTMLTextAreaElement>(null)
   const subjectRef = useRef<HTMLInputElement>(null)
   const [lastFocus, setLastFocus] = useState<'subject' | 'body'>('body')
-  const preview = useAsync((signal) => api.previewTemplate({ subject, body, schema, sample, procedure }, signal), [subject, body, JSON.stringify(schema), JSON.stringify(sample)], 400)
+  const { lang } = useLang() // the variables are described in the API's language
+  const preview = useAsync((signal) => api.previewTemplate({ subject, body, schema, sample, procedure }, signal), [subject, body, JSON.stringify(schema), JSON.stringify(sample), lang], 400)
   const err = preview.error instanceof ApiError ? preview.error : null
   const errorOn = (where: string) => err?.errors.filter((e) => e.pointer === where).map((e) => e.detail).join(' ') || undefined
 

@@ -1,8 +1,9 @@
 // Problems of the draft (from the last save or check), each a link to the
 // place it is about.
 
+import { useEffect } from 'react'
 import type { FieldError } from '../api/types'
-import { useT } from '../i18n/i18n'
+import { useLang, useT, type Lang } from '../i18n/i18n'
 import { href } from '../app/router'
 import { locate, pointerToPath } from '../app/paths'
 import { useDraftMeta, type DraftStore } from '../state/draft'
@@ -36,10 +37,28 @@ export function ProblemList({ slug, problems }: { slug: string; problems: FieldE
   )
 }
 
+// The language each store's problems were last fetched in.
+const problemsLang = new WeakMap<DraftStore, Lang>()
+
+/**
+ * useProblemsLanguage refetches the problems of a draft (written by the
+ * server in the API's language) when the language changes; the first of
+ * the components using it does it, once per change.
+ */
+export function useProblemsLanguage(store: DraftStore) {
+  const { lang } = useLang()
+  useEffect(() => {
+    const had = problemsLang.get(store)
+    problemsLang.set(store, lang)
+    if (had && had !== lang) void store.refreshMeta().catch(() => {})
+  }, [store, lang])
+}
+
 /** ProblemsHere shows the problems under some paths, above the controls they are about. */
 export function ProblemsHere({ store, prefix }: { store: DraftStore; prefix: string[] }) {
   const t = useT()
   const meta = useDraftMeta(store)
+  useProblemsLanguage(store)
   const mine = meta.problems.filter((p) => {
     const path = problemPath(p)
     return prefix.some((x) => path === x || path.startsWith(x + '.') || path.startsWith(x + '['))

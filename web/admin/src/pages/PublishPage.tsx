@@ -4,15 +4,17 @@
 import { useEffect, useState } from 'react'
 import { api, ApiError, problemText } from '../api/client'
 import type { CheckResult } from '../api/types'
-import { useT } from '../i18n/i18n'
+import { useLang, useT } from '../i18n/i18n'
 import { href } from '../app/router'
 import { useDraftMeta, type DraftStore } from '../state/draft'
 import { Status } from '../components/controls'
-import { ProblemList } from './Problems'
+import { ProblemList, useProblemsLanguage } from './Problems'
 
 export function PublishPage({ store }: { store: DraftStore }) {
   const t = useT()
+  const { lang } = useLang()
   const meta = useDraftMeta(store)
+  useProblemsLanguage(store)
   const [check, setCheck] = useState<CheckResult | null>(null)
   const [busy, setBusy] = useState(false)
   const [msg, setMsg] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null)
@@ -30,9 +32,9 @@ export function PublishPage({ store }: { store: DraftStore }) {
   }
   useEffect(() => {
     void runCheck()
-    // Re-check after every confirmed save.
+    // Re-check after every confirmed save, and in the new language.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [meta.savedAt])
+  }, [meta.savedAt, lang])
 
   const act = async (what: 'publish' | 'archive' | 'unarchive') => {
     setBusy(true)
