@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/guichet/guichet/builder"
-	"github.com/guichet/guichet/server/httpx"
 	"github.com/guichet/guichet/server/store"
 )
 
@@ -25,14 +24,14 @@ func blankProcedure() *builder.Procedure {
 // insertDraft stores def as a new, unpublished procedure. Its slug must
 // be valid (422 on /slug) and free (409).
 func (h *Handler) insertDraft(c *fiber.Ctx, def *builder.Procedure) (*store.ProcedureOverview, error) {
-	var slugProblems []httpx.FieldProblem
-	for _, p := range builder.Check(def) {
-		if p.Path == "$.slug" {
-			slugProblems = append(slugProblems, httpx.FieldProblem{Pointer: "/slug", Detail: p.Message})
-		}
+	if probs := slugProblems(def); len(probs) > 0 {
+		return nil, problem(fiber.StatusUnprocessableEntity, probs[0].Detail, probs...)
 	}
-	if len(slugProblems) > 0 {
-		return nil, problem(fiber.StatusUnprocessableEntity, slugProblems[0].Detail, slugProblems...)
+	// An old slug of a renamed procedure stays its address.
+	if _, err := store.AliasOwner(ctx(c), h.db.Read, def.Slug); err == nil {
+		return nil, slugTaken(def.Slug)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
 	}
 	raw, err := def.JSON()
 	if err != nil {
@@ -51,7 +50,7 @@ func (h *Handler) insertDraft(c *fiber.Ctx, def *builder.Procedure) (*store.Proc
 
 // draft returns the procedure of the request's slug and its parsed draft.
 func (h *Handler) draft(c *fiber.Ctx) (*store.ProcedureOverview, *builder.Procedure, error) {
-	o, err := store.ProcedureOverviewBySlug(ctx(c), h.db.Read, c.Params("slug"))
+	o, err := h.overview(c)
 	if err != nil {
 		return nil, nil, err
 	}

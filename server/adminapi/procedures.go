@@ -24,7 +24,7 @@ func (h *Handler) listProcedures(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showProcedure(c *fiber.Ctx) error {
-	o, err := store.ProcedureOverviewBySlug(ctx(c), h.db.Read, c.Params("slug"))
+	o, err := h.overview(c)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (h *Handler) createProcedure(c *fiber.Ctx) error {
 }
 
 func (h *Handler) saveDraft(c *fiber.Ctx) error {
-	o, err := store.ProcedureOverviewBySlug(ctx(c), h.db.Read, c.Params("slug"))
+	o, err := h.overview(c)
 	if err != nil {
 		return err
 	}

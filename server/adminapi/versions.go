@@ -9,7 +9,7 @@ import (
 )
 
 func (h *Handler) listVersions(c *fiber.Ctx) error {
-	o, err := store.ProcedureOverviewBySlug(ctx(c), h.db.Read, c.Params("slug"))
+	o, err := h.overview(c)
 	if err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func (h *Handler) listVersions(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showVersion(c *fiber.Ctx) error {
-	o, err := store.ProcedureOverviewBySlug(ctx(c), h.db.Read, c.Params("slug"))
+	o, err := h.overview(c)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ type changeView struct {
 // diffVersions compares two versions, or a version and the draft. By
 // default it shows what publishing the draft would change.
 func (h *Handler) diffVersions(c *fiber.Ctx) error {
-	o, err := store.ProcedureOverviewBySlug(ctx(c), h.db.Read, c.Params("slug"))
+	o, err := h.overview(c)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (h *Handler) diffVersions(c *fiber.Ctx) error {
 // exportProcedure downloads the draft or a version as a JSON file that
 // import takes back.
 func (h *Handler) exportProcedure(c *fiber.Ctx) error {
-	o, err := store.ProcedureOverviewBySlug(ctx(c), h.db.Read, c.Params("slug"))
+	o, err := h.overview(c)
 	if err != nil {
 		return err
 	}

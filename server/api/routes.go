@@ -4,6 +4,7 @@ package api
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/guichet/guichet/server/portal"
 	"github.com/guichet/guichet/server/runtime"
 )
 
@@ -21,7 +22,8 @@ func New(rt *runtime.Engine) *Handler { return &Handler{rt: rt, MaxBody: 1 << 20
 func (h *Handler) Routes(r fiber.Router) {
 	g := r.Group("/api/v1")
 	g.Get("/procedures", h.listProcedures)
-	g.Get("/procedures/:slug", h.showProcedure)
-	g.Post("/procedures/:slug/dossiers", h.createDossier)
+	// An old slug of a renamed procedure redirects to its new address.
+	g.Get("/procedures/:slug", portal.Renamed(h.rt, h.showProcedure))
+	g.Post("/procedures/:slug/dossiers", portal.Renamed(h.rt, h.createDossier))
 	g.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

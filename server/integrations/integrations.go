@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -127,8 +128,11 @@ func (s *Service) Stop() { s.polls.stop() }
 
 // compile returns the compiled integration of a version (cached), or nil.
 func (s *Service) compile(c *runtime.Compiled) (*compiled, error) {
+	// By version and slug: the key of a version's integration changes
+	// when its procedure is renamed (runtime.Engine.Version).
+	id := c.VersionID + "\x00" + c.Def.Slug
 	s.mu.Lock()
-	ci, ok := s.compiled[c.VersionID]
+	ci, ok := s.compiled[id]
 	s.mu.Unlock()
 	if ok {
 		return ci, nil
@@ -138,9 +142,39 @@ func (s *Service) compile(c *runtime.Compiled) (*compiled, error) {
 		return nil, fmt.Errorf("integration of %s v%d: %w", c.Def.Slug, c.Version, err)
 	}
 	s.mu.Lock()
-	s.compiled[c.VersionID] = ci
+	s.compiled[id] = ci
 	s.mu.Unlock()
 	return ci, nil
+}
+
+// sameIntegration reports whether key names the integration ci: its key,
+// or its key under an old slug of its procedure (jobs enqueued before a
+// rename carry the old key). The procedure is the dossier's, which the
+// caller found ci from, so the integration's id is what tells.
+func sameIntegration(key string, ci *compiled) bool {
+	if key == ci.key {
+		return true
+	}
+	_, id, ok := strings.Cut(key, ".")
+	return ok && id == ci.def.ID
+}
+
+// canonicalKey returns the key of an integration whose procedure was
+// renamed since key was given out (/hooks/{old}.{id}, jobs and schedules
+// of the old key): the same id under the procedure's current slug.
+func (s *Service) canonicalKey(ctx context.Context, key string) (string, bool) {
+	slug, id, ok := strings.Cut(key, ".")
+	if !ok {
+		return "", false
+	}
+	to, err := s.rt.RenamedTo(ctx, slug)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			s.log.Warn("resolve an old slug", "slug", slug, "error", err)
+		}
+		return "", false
+	}
+	return builder.IntegrationKey(to, id), true
 }
 
 // ErrNoIntegration is returned for an integration key that no published
@@ -150,6 +184,18 @@ var ErrNoIntegration = errors.New("no active integration")
 // current returns the integration key of the procedures' current
 // versions, whether active or not.
 func (s *Service) current(ctx context.Context, key string) (*compiled, error) {
+	ci, err := s.currentKey(ctx, key)
+	if !errors.Is(err, ErrNoIntegration) {
+		return ci, err
+	}
+	// The key of a renamed procedure's old slug.
+	if to, ok := s.canonicalKey(ctx, key); ok {
+		return s.currentKey(ctx, to)
+	}
+	return nil, err
+}
+
+func (s *Service) currentKey(ctx context.Context, key string) (*compiled, error) {
 	list, err := s.rt.Catalogue(ctx)
 	if err != nil {
 		return nil, err

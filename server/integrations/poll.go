@@ -53,7 +53,9 @@ func (s *Service) pollTick(ctx context.Context, j *jobs.Job) error {
 	var created bool
 	err = s.batch.Do(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		run, created, err = store.ClaimRun(ctx, tx, &store.IntegrationRun{ID: store.NewID(), Integration: p.Integration,
+		// Under the current key: a tick fired under the old key of a
+		// renamed procedure is the same run.
+		run, created, err = store.ClaimRun(ctx, tx, &store.IntegrationRun{ID: store.NewID(), Integration: ci.key,
 			ProcedureID: ci.procedureID, Tick: p.Tick, Status: store.RunRunning, StartedAt: now, UpdatedAt: now})
 		return err
 	})
@@ -64,7 +66,7 @@ func (s *Service) pollTick(ctx context.Context, j *jobs.Job) error {
 		return nil
 	}
 	if created {
-		prev, err := store.RunningRun(ctx, s.db.Read, p.Integration, p.Tick, now.Add(-s.opts.PollTimeout-time.Minute))
+		prev, err := store.RunningRun(ctx, s.db.Read, ci.key, p.Tick, now.Add(-s.opts.PollTimeout-time.Minute))
 		if err == nil {
 			msg := fmt.Sprintf("skipped: the run of %s was still going (is the schedule too tight, or the business application slow?)",
 				prev.Tick.Format(time.RFC3339))

@@ -70,6 +70,15 @@ func (s *Service) receiveWebhook(c *fiber.Ctx) error {
 		log.Info("webhook replayed: already applied")
 		return c.JSON(webhookResult{Status: "duplicate", WebhookID: id})
 	}
+	// /hooks/{old slug}.{id} of a renamed procedure: deliveries are
+	// recorded under the current key, replays of either are found.
+	if key != ci.key {
+		key = ci.key
+		if _, err := store.WebhookDeliveryByID(ctx, s.db.Read, key, id); err == nil {
+			log.Info("webhook replayed: already applied")
+			return c.JSON(webhookResult{Status: "duplicate", WebhookID: id})
+		}
+	}
 	var payload any
 	if err := json.Unmarshal(body, &payload); err != nil {
 		return problem(http.StatusBadRequest, "the body is not valid JSON: %v", err)

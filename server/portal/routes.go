@@ -28,13 +28,15 @@ func New(rt *runtime.Engine, pages *httpx.Pages, log *slog.Logger, secureCookies
 // Routes registers the portal's routes.
 func (h *Handler) Routes(app fiber.Router) {
 	app.Get("/", h.showCatalogue)
-	app.Get("/d/:slug", h.showProcedure)
-	app.Get("/d/:slug/form", h.showForm)
-	app.Post("/d/:slug/form", h.postForm)
-	app.Get("/d/:slug/form/:draft/etape/:step", h.showStep)
-	app.Post("/d/:slug/form/:draft/etape/:step", h.postStep)
-	app.Get("/d/:slug/form/:draft/verifier", h.showCheck)
-	app.Post("/d/:slug/form/:draft/envoyer", h.postSubmit)
-	app.Get("/d/:slug/confirmation/:token", h.showConfirmation)
+	// An old slug of a renamed procedure redirects to its new address.
+	r := func(next fiber.Handler) fiber.Handler { return Renamed(h.rt, next) }
+	app.Get("/d/:slug", r(h.showProcedure))
+	app.Get("/d/:slug/form", r(h.showForm))
+	app.Post("/d/:slug/form", r(h.postForm))
+	app.Get("/d/:slug/form/:draft/etape/:step", r(h.showStep))
+	app.Post("/d/:slug/form/:draft/etape/:step", r(h.postStep))
+	app.Get("/d/:slug/form/:draft/verifier", r(h.showCheck))
+	app.Post("/d/:slug/form/:draft/envoyer", r(h.postSubmit))
+	app.Get("/d/:slug/confirmation/:token", r(h.showConfirmation))
 	app.Get("/suivi/:token", h.showTracking)
 }

@@ -49,7 +49,9 @@ type Engine struct {
 	BaseURL   string
 
 	mu        sync.Mutex
-	versions  map[string]*Compiled // by version ID, forever (immutable)
+	versions  map[string]*Compiled // by version ID, forever (immutable), as published
+	renamed   map[string]*Compiled // by version ID and slug: a version under its procedure's later slug
+	slugs     map[string]slugEntry // current slug by procedure ID
 	current   map[string]currentEntry
 	catalogue *catalogueEntry
 	gen       int // bumped by Invalidate: a reload begun before it is not cached
@@ -57,6 +59,11 @@ type Engine struct {
 
 type currentEntry struct {
 	c       *Compiled
+	checked time.Time
+}
+
+type slugEntry struct {
+	slug    string
 	checked time.Time
 }
 
@@ -92,6 +99,7 @@ func New(db *store.DB, b *store.Batcher, q *jobs.Queue, opts Options) *Engine {
 		db: db, batch: b, queue: q, log: opts.Logger, now: opts.Now, BaseURL: opts.BaseURL,
 		submitter: newSubmitter(db, b, writers, 128),
 		versions:  map[string]*Compiled{}, current: map[string]currentEntry{},
+		renamed: map[string]*Compiled{}, slugs: map[string]slugEntry{},
 	}
 }
 
@@ -151,7 +159,7 @@ func (e *Engine) Catalogue(ctx context.Context) ([]*Compiled, error) {
 			e.log.Error("skip broken procedure version", "slug", v.Slug, "error", err)
 			continue
 		}
-		list = append(list, c)
+		list = append(list, e.withSlug(c, v.Slug))
 	}
 	now := e.now()
 	e.mu.Lock()
@@ -162,6 +170,7 @@ func (e *Engine) Catalogue(ctx context.Context) ([]*Compiled, error) {
 	e.catalogue = &catalogueEntry{list: list, checked: now}
 	for _, c := range list {
 		e.current[c.Def.Slug] = currentEntry{c: c, checked: now}
+		e.slugs[c.ProcedureID] = slugEntry{slug: c.Def.Slug, checked: now}
 	}
 	e.mu.Unlock()
 	return list, nil
@@ -187,26 +196,86 @@ func (e *Engine) Published(ctx context.Context, slug string) (*Compiled, error) 
 	return nil, fmt.Errorf("procedure %q: %w", slug, store.ErrNotFound)
 }
 
-// Version returns a published version by ID (for dossiers pinned to it).
+// Version returns a published version by ID (for dossiers pinned to it),
+// under its procedure's current slug: a version published before the
+// procedure was renamed keeps its stored definition, but its Def.Slug is
+// the new slug, so that the addresses made from it are the new ones.
 func (e *Engine) Version(ctx context.Context, versionID string) (*Compiled, error) {
 	e.mu.Lock()
 	c, ok := e.versions[versionID]
 	e.mu.Unlock()
-	if ok {
-		return c, nil
+	if !ok {
+		v, err := store.VersionByID(ctx, e.db.Read, versionID)
+		if err != nil {
+			return nil, err
+		}
+		p := store.PublishedVersion{ProcedureID: v.ProcedureID, VersionID: v.ID, Version: v.Version, Definition: v.Definition}
+		if c, err = e.compile(p); err != nil {
+			return nil, err
+		}
 	}
-	v, err := store.VersionByID(ctx, e.db.Read, versionID)
+	slug, err := e.procedureSlug(ctx, c.ProcedureID)
 	if err != nil {
 		return nil, err
 	}
-	p := store.PublishedVersion{ProcedureID: v.ProcedureID, VersionID: v.ID, Version: v.Version, Definition: v.Definition}
-	return e.compile(p)
+	return e.withSlug(c, slug), nil
 }
 
-// Invalidate forgets the cached current versions (after a publication).
+// procedureSlug returns the current slug of a procedure, cached for
+// currentTTL (a rename on another instance shows within that time).
+func (e *Engine) procedureSlug(ctx context.Context, procedureID string) (string, error) {
+	e.mu.Lock()
+	se, ok := e.slugs[procedureID]
+	gen := e.gen
+	e.mu.Unlock()
+	if ok && e.now().Sub(se.checked) < currentTTL {
+		return se.slug, nil
+	}
+	slug, err := store.ProcedureSlug(ctx, e.db.Read, procedureID)
+	if err != nil {
+		return "", err
+	}
+	e.mu.Lock()
+	if gen == e.gen {
+		e.slugs[procedureID] = slugEntry{slug: slug, checked: e.now()}
+	}
+	e.mu.Unlock()
+	return slug, nil
+}
+
+// withSlug returns c under slug: c itself when that is its definition's
+// slug, else a copy whose Def.Slug is slug (cached, so that callers get
+// one pointer per version and slug).
+func (e *Engine) withSlug(c *Compiled, slug string) *Compiled {
+	if slug == "" || c.Def.Slug == slug {
+		return c
+	}
+	key := c.VersionID + "\x00" + slug
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if r, ok := e.renamed[key]; ok {
+		return r
+	}
+	def := *c.Def
+	def.Slug = slug
+	r := *c
+	r.Def = &def
+	e.renamed[key] = &r
+	return &r
+}
+
+// RenamedTo returns the current slug of the procedure whose old slug is
+// slug, or store.ErrNotFound when slug is not an old slug.
+func (e *Engine) RenamedTo(ctx context.Context, slug string) (string, error) {
+	return store.AliasTarget(ctx, e.db.Read, slug)
+}
+
+// Invalidate forgets the cached current versions and slugs (after a
+// publication or a rename).
 func (e *Engine) Invalidate() {
 	e.mu.Lock()
 	e.current = map[string]currentEntry{}
+	e.slugs = map[string]slugEntry{}
 	e.catalogue = nil
 	e.gen++
 	e.mu.Unlock()

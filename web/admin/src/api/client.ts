@@ -109,6 +109,9 @@ export const api = {
   publish: (slug: string) => request<Version>('POST', `/procedures/${enc(slug)}/publish`).then((r) => r.data),
   archive: (slug: string) => request<ProcedureSummary>('POST', `/procedures/${enc(slug)}/archive`).then((r) => r.data),
   unarchive: (slug: string) => request<ProcedureSummary>('POST', `/procedures/${enc(slug)}/unarchive`).then((r) => r.data),
+  /** rename gives a procedure a new slug; its old addresses redirect to the new ones. */
+  rename: (slug: string, to: string, signal?: AbortSignal) =>
+    request<Procedure>('POST', `/procedures/${enc(slug)}/rename`, { body: { slug: to }, signal }).then((r) => r.data),
   versions: (slug: string) => request<{ versions: Version[] }>('GET', `/procedures/${enc(slug)}/versions`).then((r) => r.data.versions),
   diff: (slug: string, from: string, to: string) =>
     request<Diff>('GET', `/procedures/${enc(slug)}/diff?from=${enc(from)}&to=${enc(to)}`).then((r) => r.data),

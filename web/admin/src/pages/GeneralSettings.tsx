@@ -1,9 +1,12 @@
 // General settings of a procedure: title, slug, summary, category,
 // keywords, audience, reference prefix.
 
-import { useEffect, useState } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { useT } from '../i18n/i18n'
 import { useDraft, omitEmpty, type DraftStore } from '../state/draft'
+import { renamedPath, renameDraft, slugIssue } from '../state/rename'
+import { ApiError, problemText } from '../api/client'
+import { navigate, useRoute } from '../app/router'
 import { TextInput } from '../components/controls'
 import type { Audience, ProcedureDoc } from '../api/types'
 import { ProblemsHere } from './Problems'
@@ -39,15 +42,7 @@ export function GeneralSettings({ store }: { store: DraftStore }) {
       <h1 id="general-h">{t('editor.general')}</h1>
       <ProblemsHere store={store} prefix={['$.title', '$.slug', '$.summary', '$.category', '$.keywords', '$.audience', '$.referencePrefix']} />
       <TextInput label={t('general.title')} value={doc.title} onChange={(v) => store.update((d) => ({ ...d, title: v }))} path="$.title" required />
-      <div className="control">
-        <span className="label-like" id="slug-label">
-          {t('general.slug')}
-        </span>
-        <p className="mono" aria-labelledby="slug-label" data-path="$.slug" tabIndex={-1}>
-          /d/{doc.slug}
-        </p>
-        <p className="help">{t('general.slug.fixed')}</p>
-      </div>
+      <RenameSlug key={store.slug} store={store} />
       <TextInput label={t('general.summary')} help={t('general.summary.help')} value={doc.summary ?? ''} onChange={(v) => set('summary', v)} multiline rows={3} path="$.summary" />
       <TextInput label={t('general.category')} help={t('general.category.help')} value={doc.category ?? ''} onChange={(v) => set('category', v)} path="$.category" />
       <TextInput
@@ -80,5 +75,59 @@ export function GeneralSettings({ store }: { store: DraftStore }) {
         onChange={(v) => store.update((d) => ({ ...d, referencePrefix: v.toUpperCase().replace(/[^A-Z0-9]/g, '') }))}
       />
     </section>
+  )
+}
+
+/**
+ * RenameSlug shows the procedure's address and renames it: the old address
+ * stays an alias that redirects, and the editor moves to the new slug.
+ */
+function RenameSlug({ store }: { store: DraftStore }) {
+  const t = useT()
+  const route = useRoute()
+  const [to, setTo] = useState(store.slug)
+  const [error, setError] = useState('')
+  const [busy, setBusy] = useState(false)
+  const renamedFrom = route.query.get('renamed')
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    const slug = to.trim()
+    const issue = slugIssue(slug)
+    if (slug === store.slug) return setError(t('general.rename.same'))
+    if (issue) return setError(t('general.rename.issue.' + issue))
+    setBusy(true)
+    setError('')
+    try {
+      const p = await renameDraft(store, slug)
+      navigate(renamedPath(route.parts, p.slug) + '?renamed=' + encodeURIComponent(store.slug) + '&focus=' + encodeURIComponent('$.slug'))
+    } catch (err) {
+      // A 422 points at /slug; a 409 says who has the slug.
+      setError(err instanceof ApiError ? (err.errors.find((x) => x.pointer === '/slug')?.detail ?? problemText(err)) : problemText(err))
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form className="control" onSubmit={(e) => void submit(e)} aria-labelledby="slug-h" noValidate>
+      <h2 id="slug-h" className="label-like">
+        {t('general.slug')}
+      </h2>
+      <p>
+        {t('general.rename.current')} <span className="mono">/d/{store.slug}</span>
+      </p>
+      {renamedFrom ? (
+        <p className="status status--ok" role="status">
+          {t('general.rename.done', { slug: store.slug, old: renamedFrom })}
+        </p>
+      ) : null}
+      <div className="inline-form">
+        <TextInput label={t('general.rename.label')} help={t('general.rename.help')} value={to} onChange={setTo} error={error} path="$.slug" mono spellCheck={false} />
+        <button type="submit" className="button" disabled={busy} aria-busy={busy || undefined}>
+          {busy ? t('general.rename.busy') : t('general.rename.button')}
+        </button>
+      </div>
+      <p className="help">{t('general.rename.warning', { slug: store.slug })}</p>
+    </form>
   )
 }

@@ -1,0 +1,3 @@
+DROP INDEX procedure_aliases_procedure;
+--bun:split
+DROP TABLE procedure_aliases;
