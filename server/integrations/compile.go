@@ -73,8 +73,19 @@ func compileIntegration(c *runtime.Compiled) (*compiled, error) {
 	}
 	in := c.Online.Integration
 	idx := slices.IndexFunc(c.Def.Scenarios, func(s builder.Scenario) bool { return s.ID == c.Online.ID })
-	ci := &compiled{key: builder.IntegrationKey(c.Def.Slug, in.ID), procedureID: c.ProcedureID, versionID: c.VersionID,
-		version: c, def: in, path: fmt.Sprintf("$.scenarios[%d].integration", idx)}
+	ci, err := compileDefinition(builder.IntegrationKey(c.Def.Slug, in.ID), fmt.Sprintf("$.scenarios[%d].integration", idx), in)
+	if err != nil {
+		return nil, err
+	}
+	ci.procedureID, ci.versionID, ci.version = c.ProcedureID, c.VersionID, c
+	return ci, nil
+}
+
+// compileDefinition compiles the expressions and schedule of an
+// integration found at path of its procedure's definition: a published
+// one, or a draft being tested (whose ci has no version).
+func compileDefinition(key, path string, in *builder.Integration) (*compiled, error) {
+	ci := &compiled{key: key, def: in, path: path}
 	var err error
 	if p := in.Push; p != nil {
 		if ci.pushBody, err = compileExpr(ci.path+".push.body", p.Body, false); err != nil {

@@ -72,6 +72,15 @@ func (e *CallError) Unwrap() error { return e.Err }
 // request sends one request. deliveryID is the Standard Webhooks message
 // id and the Idempotency-Key: the same across retries of one delivery.
 func (c *conn) request(ctx context.Context, method, url string, body []byte, deliveryID string) (*answer, error) {
+	a, _, err := c.exchange(ctx, method, url, body, deliveryID)
+	return a, err
+}
+
+// exchange is request that also returns the headers it sent (nil when
+// the request could not be built), for the admins' test calls. The
+// answer comes with the error of a status that is not 2xx, and of an
+// answer larger than maxResponseBytes (its body cut there).
+func (c *conn) exchange(ctx context.Context, method, url string, body []byte, deliveryID string) (*answer, http.Header, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.def.RequestTimeout())
 	defer cancel()
 	var rd io.Reader
@@ -80,7 +89,7 @@ func (c *conn) request(ctx context.Context, method, url string, body []byte, del
 	}
 	req, err := http.NewRequestWithContext(ctx, method, url, rd)
 	if err != nil {
-		return nil, &CallError{Msg: fmt.Sprintf("bad request URL %q: %v", url, err), Err: err}
+		return nil, nil, &CallError{Msg: fmt.Sprintf("bad request URL %q: %v", url, err), Err: err}
 	}
 	for k, v := range c.def.Headers {
 		req.Header.Set(k, v)
@@ -107,18 +116,19 @@ func (c *conn) request(ctx context.Context, method, url string, body []byte, del
 	start := time.Now()
 	resp, err := c.client.Do(req)
 	if err != nil {
-		return nil, networkError(method, url, err, c.def.RequestTimeout())
+		return nil, req.Header, networkError(method, url, err, c.def.RequestTimeout())
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if err != nil {
-		return nil, networkError(method, url, err, c.def.RequestTimeout())
-	}
-	if len(b) > maxResponseBytes {
-		return nil, &CallError{Status: resp.StatusCode, Msg: fmt.Sprintf("%s %s: the answer is larger than %d bytes", method, url, maxResponseBytes)}
+		return nil, req.Header, networkError(method, url, err, c.def.RequestTimeout())
 	}
 	a := &answer{status: resp.StatusCode, header: resp.Header, body: b, duration: time.Since(start)}
-	return a, classify(method, url, a)
+	if len(b) > maxResponseBytes {
+		a.body = b[:maxResponseBytes]
+		return a, req.Header, &CallError{Status: resp.StatusCode, Msg: fmt.Sprintf("%s %s: the answer is larger than %d bytes", method, url, maxResponseBytes)}
+	}
+	return a, req.Header, classify(method, url, a)
 }
 
 // networkError classifies an error without answer: retryable, except an

@@ -128,9 +128,9 @@ func (p *poller) one(ctx context.Context, d *store.Dossier) pollResult {
 		var ce *CallError
 		return pollResult{err: err, retryable: errors.As(err, &ce) && ce.Retryable}
 	}
-	var response any
-	if err := json.Unmarshal(a.body, &response); err != nil {
-		return pollResult{err: fmt.Errorf("GET %s: the answer %d is not valid JSON (%v): %s", url, a.status, err, excerpt(a.body)), retryable: true}
+	response, err := pollAnswer(url, a)
+	if err != nil {
+		return pollResult{err: err, retryable: true}
 	}
 	var data map[string]any
 	if err := json.Unmarshal(d.Data, &data); err != nil {
@@ -161,4 +161,15 @@ func (p *poller) one(ctx context.Context, d *store.Dossier) pollResult {
 		return pollResult{err: err, retryable: !errors.As(err, &me) && !errors.As(err, &ve) && !errors.As(err, &ae)}
 	}
 	return pollResult{changed: changed}
+}
+
+// pollAnswer decodes the JSON answer of a poll; one that is not JSON is
+// a retryable *CallError.
+func pollAnswer(url string, a *answer) (any, error) {
+	var response any
+	if err := json.Unmarshal(a.body, &response); err != nil {
+		return nil, &CallError{Status: a.status, Retryable: true,
+			Msg: fmt.Sprintf("GET %s: the answer %d is not valid JSON (%v): %s", url, a.status, err, excerpt(a.body))}
+	}
+	return response, nil
 }

@@ -68,7 +68,7 @@ func (s *Service) push(ctx context.Context, j *jobs.Job) error {
 	if err != nil {
 		return permanent(err)
 	}
-	if pinned == nil || pinned.key != p.Integration || pinned.def.Push == nil {
+	if pinned == nil || !sameIntegration(p.Integration, pinned) || pinned.def.Push == nil {
 		return permanent(fmt.Errorf("the version of dossier %s has no push for integration %s", d.Reference, p.Integration))
 	}
 	cur, err := s.connection(ctx, pinned)
@@ -134,16 +134,13 @@ func (s *Service) pushed(ctx context.Context, j *jobs.Job, p PushPayload, pinned
 	if pinned.pushResponse == nil {
 		return s.batch.Do(ctx, func(ctx context.Context, tx bun.Tx) error { return store.InsertEvents(ctx, tx, []*store.Event{ev}) })
 	}
-	var response any
-	if len(strings.TrimSpace(string(a.body))) > 0 {
-		if err := json.Unmarshal(a.body, &response); err != nil {
-			// Sent again with the same idempotency key, the delivery
-			// gives the application a chance to answer properly.
-			return retryLater(cur.def, j.Attempts, &CallError{Status: a.status, Retryable: true,
-				Msg: fmt.Sprintf("the answer %d is not valid JSON (%v): %s", a.status, err, excerpt(a.body))})
-		}
+	response, err := pushAnswer(a)
+	if err != nil {
+		// Sent again with the same idempotency key, the delivery gives
+		// the application a chance to answer properly.
+		return retryLater(cur.def, j.Attempts, err)
 	}
-	_, err := s.rt.ApplyIntegrationUpdate(ctx, d.ID, runtime.IntegrationChange{
+	_, err = s.rt.ApplyIntegrationUpdate(ctx, d.ID, runtime.IntegrationChange{
 		Integration: p.Integration, Source: "push", Delivery: p.DeliveryID,
 		Map: func(d *store.Dossier, data map[string]any) (runtime.IntegrationUpdate, error) {
 			e := env(d, data, s.now())
@@ -166,6 +163,20 @@ func (s *Service) pushed(ctx context.Context, j *jobs.Job, p PushPayload, pinned
 		return fmt.Errorf("applying the answer: %w", err)
 	}
 	return nil
+}
+
+// pushAnswer decodes the answer of a push that has a response mapping:
+// its JSON body, or nil when empty; a body that is not JSON is a
+// retryable *CallError.
+func pushAnswer(a *answer) (any, error) {
+	var response any
+	if len(strings.TrimSpace(string(a.body))) > 0 {
+		if err := json.Unmarshal(a.body, &response); err != nil {
+			return nil, &CallError{Status: a.status, Retryable: true,
+				Msg: fmt.Sprintf("the answer %d is not valid JSON (%v): %s", a.status, err, excerpt(a.body))}
+		}
+	}
+	return response, nil
 }
 
 // connection returns the integration whose connection settings a

@@ -15,6 +15,7 @@ import (
 //	PUT    /api/admin/integrations/secrets/:name        {"value": "…"}: set or rotate
 //	DELETE /api/admin/integrations/secrets/:name
 //	POST   /api/admin/integrations/jobs/:id/retry       retry a dead delivery or poll now
+//	POST   /api/admin/integrations/test                 test call of a draft integration (ping, push, poll)
 //	GET    /api/admin/integrations/:key                 one integration, recent runs, dead deliveries
 //	GET    /api/admin/integrations/:key/runs            recent poll runs (?limit=)
 //	GET    /api/admin/integrations/:key/deliveries      push and poll jobs (?status=dead|available|running|done)
@@ -29,6 +30,7 @@ func (s *Service) Routes(app fiber.Router, user func(c *fiber.Ctx) *web.User) {
 	g.Put("/secrets/:name", s.setSecret)
 	g.Delete("/secrets/:name", s.deleteSecret)
 	g.Post("/jobs/:id/retry", s.retryJob)
+	g.Post("/test", s.testCall)
 	g.Get("/:key", s.showIntegration)
 	g.Get("/:key/runs", s.listRuns)
 	g.Get("/:key/deliveries", s.listDeliveries)
