@@ -9,9 +9,9 @@ import (
 
 // Site is the administration's branding, configurable by admins.
 type Site struct {
-	Name        string // "Commune de Montagny"
-	LogoURL     string // optional
-	AccentColor string // CSS colour, e.g. "#0b5394"; must keep AA contrast on white
+	Name        string `json:"name,omitempty"`        // "Commune de Montagny"
+	LogoURL     string `json:"logoUrl,omitempty"`     // optional
+	AccentColor string `json:"accentColor,omitempty"` // CSS colour, e.g. "#0b5394"; must keep AA contrast on white
 }
 
 // User is the signed-in staff member shown in the header, if any.

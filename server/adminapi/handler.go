@@ -29,6 +29,8 @@ type Handler struct {
 	now  func() time.Time
 	// MaxImportBytes bounds an imported document (413 beyond).
 	MaxImportBytes int
+	// Site is the branding of the portal and back-office that admins edit.
+	Site SiteSettings
 }
 
 // New returns the admin API handler. user returns the signed-in staff

@@ -17,7 +17,7 @@ func (h *Handler) checkProcedure(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"ok": len(probs) == 0, "problems": problemsOf(probs)})
+	return c.JSON(fiber.Map{"ok": len(probs) == 0, "problems": problemsOf(probs, apiLang(c))})
 }
 
 // publishProcedure freezes the draft as the next version. Dossiers already
@@ -31,9 +31,11 @@ func (h *Handler) publishProcedure(c *fiber.Ctx) error {
 	var pe *runtime.ProblemsError
 	switch {
 	case errors.As(err, &pe):
-		return definitionProblems(pe.Problems)
+		return definitionProblems(pe.Problems, apiLang(c))
 	case errors.Is(err, store.ErrConflict):
-		return problem(fiber.StatusConflict, "another publication of "+o.Slug+" happened at the same time: reload and try again")
+		return problem(fiber.StatusConflict, inLang(apiLang(c),
+			"une autre publication de "+o.Slug+" a eu lieu au même moment : rechargez la page et réessayez",
+			"another publication of "+o.Slug+" happened at the same time: reload and try again"))
 	case err != nil:
 		return err
 	}
@@ -56,7 +58,7 @@ func (h *Handler) unarchiveProcedure(c *fiber.Ctx) error {
 }
 
 func (h *Handler) setStatus(c *fiber.Ctx, status func(*store.ProcedureOverview) string) error {
-	o, err := store.ProcedureOverviewBySlug(ctx(c), h.db.Read, c.Params("slug"))
+	o, err := h.overview(c)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,8 @@ func (h *Handler) Routes(app fiber.Router) {
 	g.Use(h.requireAdmin)
 	g.Get("/session", h.showSession)
 	g.Get("/presets", h.listPresets)
+	g.Get("/site", h.showSite)
+	g.Put("/site", h.saveSite)
 
 	g.Get("/procedures", h.listProcedures)
 	g.Post("/procedures", h.createProcedure)
@@ -20,10 +22,14 @@ func (h *Handler) Routes(app fiber.Router) {
 	g.Post("/procedures/:slug/publish", h.publishProcedure)
 	g.Post("/procedures/:slug/archive", h.archiveProcedure)
 	g.Post("/procedures/:slug/unarchive", h.unarchiveProcedure)
+	g.Post("/procedures/:slug/rename", h.renameProcedure)
 	g.Get("/procedures/:slug/versions", h.listVersions)
 	g.Get("/procedures/:slug/versions/:version", h.showVersion)
 	g.Get("/procedures/:slug/diff", h.diffVersions)
 	g.Get("/procedures/:slug/export", h.exportProcedure)
+	g.Get("/procedures/:slug/roles", h.listRoleBindings)
+	g.Put("/procedures/:slug/roles/:role/groups/:group", h.bindRole)
+	g.Delete("/procedures/:slug/roles/:role/groups/:group", h.unbindRole)
 
 	g.Post("/preview/form", h.previewForm)
 	g.Post("/expressions/check", h.checkExpression)

@@ -62,7 +62,12 @@ func (a *App) routes(csrfKey []byte) (*fiber.App, error) {
 	app.Use(httpx.Language(a.Cfg.SecureCookies), httpx.NewCSRF(csrfKey, a.Cfg.SecureCookies).Handler(), bo.LoadUser)
 	api.New(a.Engine).Routes(app)
 	a.Integrations.Routes(app, bo.CurrentUser) // /hooks and /api/admin/integrations, before the admin API's catch-all
-	adminapi.New(a.Engine, r, bo.CurrentUser).Routes(app)
+	admin := adminapi.New(a.Engine, r, bo.CurrentUser)
+	admin.Site = adminapi.SiteSettings{
+		Defaults: web.Site{Name: a.Cfg.SiteName, LogoURL: a.Cfg.SiteLogo, AccentColor: a.Cfg.SiteAccent},
+		Changed:  a.forgetSite,
+	}
+	admin.Routes(app)
 	var adminDist fs.FS = web.Admin
 	if a.Cfg.Dev {
 		adminDist = os.DirFS("web/admin/dist")
@@ -74,6 +79,14 @@ func (a *App) routes(csrfKey []byte) (*fiber.App, error) {
 	bo.Routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, nil
+}
+
+// forgetSite makes the next page read the branding again (an admin
+// changed it).
+func (a *App) forgetSite() {
+	a.siteMu.Lock()
+	a.siteAt = time.Time{}
+	a.siteMu.Unlock()
 }
 
 // site returns the administration's branding from the settings, read at

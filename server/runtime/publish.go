@@ -39,6 +39,12 @@ func (e *Engine) PublishDefinition(ctx context.Context, def *builder.Procedure, 
 	err = e.db.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		p, err := store.ProcedureBySlug(ctx, tx, def.Slug)
 		if errors.Is(err, store.ErrNotFound) {
+			// An old slug of a renamed procedure stays its address.
+			if _, aerr := store.AliasOwner(ctx, tx, def.Slug); aerr == nil {
+				return fmt.Errorf("%q is an old slug of a renamed procedure: %w", def.Slug, store.ErrSlugTaken)
+			} else if !errors.Is(aerr, store.ErrNotFound) {
+				return aerr
+			}
 			now := e.now().UTC()
 			p = &store.Procedure{ID: store.NewID(), Slug: def.Slug, Status: store.StatusDraft, Draft: raw, CreatedAt: now, UpdatedAt: now}
 			err = store.InsertProcedure(ctx, tx, p)
@@ -49,8 +55,22 @@ func (e *Engine) PublishDefinition(ctx context.Context, def *builder.Procedure, 
 		if err := checkPrefixFree(ctx, tx, p.ID, def.ReferencePrefix); err != nil {
 			return err
 		}
-		v, err = store.Publish(ctx, tx, p, raw, by, e.now().UTC())
-		return err
+		if v, err = store.Publish(ctx, tx, p, raw, by, e.now().UTC()); err != nil {
+			return err
+		}
+		// A role may change kind (consulted → processing): its bindings
+		// follow the version that now decides access.
+		for _, s := range def.Scenarios {
+			if s.Pipeline == nil {
+				continue
+			}
+			for _, r := range s.Pipeline.Roles {
+				if err := store.SetBindingKind(ctx, tx, p.ID, r.ID, string(r.Kind)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("publish %s: %w", def.Slug, err)
@@ -76,8 +96,7 @@ func checkPrefixFree(ctx context.Context, db bun.IDB, procedureID, prefix string
 			ReferencePrefix string `json:"referencePrefix"`
 		}
 		if json.Unmarshal(o.Definition, &d) == nil && d.ReferencePrefix == prefix {
-			return &ProblemsError{Problems: []builder.Problem{{Path: "$.referencePrefix",
-				Message: fmt.Sprintf("the reference prefix %q is already used by the procedure %q: choose another one", prefix, o.Slug)}}}
+			return &ProblemsError{Problems: []builder.Problem{builder.PrefixTakenProblem(prefix, o.Slug)}}
 		}
 	}
 	return nil

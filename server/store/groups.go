@@ -91,6 +91,15 @@ func Bind(ctx context.Context, db bun.IDB, b *RoleBinding) error {
 	return err
 }
 
+// SetBindingKind records the kind a published version gives role: the
+// bindings keep a copy of it so that access is decided without loading
+// pipelines.
+func SetBindingKind(ctx context.Context, db bun.IDB, procedureID, roleID, kind string) error {
+	_, err := db.NewUpdate().Model((*RoleBinding)(nil)).Set("kind = ?", kind).
+		Where("procedure_id = ? AND role_id = ? AND kind <> ?", procedureID, roleID, kind).Exec(ctx)
+	return err
+}
+
 // Unbind removes a binding.
 func Unbind(ctx context.Context, db bun.IDB, procedureID, roleID, groupID string) error {
 	_, err := db.NewDelete().Model((*RoleBinding)(nil)).
