@@ -99,7 +99,7 @@ export interface Scenario {
   form?: Form
   nextSteps?: string
   pipeline?: Pipeline
-  /** builder.Integration (issue 4); its format is not final, so it is edited as JSON (see IntegrationEditor). */
+  /** builder.Integration, kept as JSON so that members the editor does not know survive (see src/integrations/model.ts). */
   integration?: JsonObject
 }
 

@@ -3,7 +3,9 @@
 
 import { INTEGRATION } from './messages.integration'
 import { PROBLEMS } from './messages.problems'
+import { ROLES } from './messages.roles'
 import { SETTINGS } from './messages.settings'
+import { SITE } from './messages.site'
 
 export type Lang = 'fr' | 'en'
 
@@ -491,24 +493,10 @@ const CORE: Catalogue = {
   'graph.newTransition': ['Passer à « {to} »', 'Move to "{to}"'],
   'graph.relayout': ['Replacer automatiquement', 'Lay out again'],
 
-  'integration.provisional': ['Section provisoire : le format des intégrations (issue 4) n’est pas encore arrêté.', 'Provisional section: the integration format (issue 4) is not final yet.'],
-  'integration.inDraft': [
-    'L’intégration est éditée en JSON (scenario.integration) et enregistrée avec le brouillon. Une intégration désactivée ou sans adresse n’empêche pas de publier.',
-    'The integration is edited as JSON (scenario.integration) and saved with the draft. A disabled integration, or one without a URL, does not keep the procedure from being published.',
-  ],
-  'integration.add': ['Ajouter une intégration (désactivée)', 'Add an integration (disabled)'],
-  'integration.json.help': [
-    'Champs : id, enabled, url, auth {kind, secret}, push {on, path, body, response}, webhook {secret, dossier, update}, poll {schedule, path, update}. Les secrets sont désignés par leur nom, jamais écrits ici. Vider le champ retire l’intégration.',
-    'Members: id, enabled, url, auth {kind, secret}, push {on, path, body, response}, webhook {secret, dossier, update}, poll {schedule, path, update}. Secrets are named, never written here. Emptying the field removes the integration.',
-  ],
-  'integration.cron': ['Fréquence d’interrogation (cron)', 'Polling schedule (cron)'],
-  'integration.cron.help': ['5 champs (minute heure jour mois jour-de-semaine), ou @daily, @every 15m. Écrit dans poll.schedule.', '5 fields (minute hour day month weekday), or @daily, @every 15m. Written to poll.schedule.'],
-  'integration.next': ['Cinq prochaines exécutions (fuseau {tz}) :', 'Next five runs (time zone {tz}):'],
-  'integration.json': ['Intégration (JSON)', 'Integration (JSON)'],
   'integration.object': ['un objet JSON { … } est attendu', 'a JSON object { … } is expected'],
 }
 
-const M: Catalogue = { ...CORE, ...INTEGRATION, ...PROBLEMS, ...SETTINGS }
+const M: Catalogue = { ...CORE, ...INTEGRATION, ...PROBLEMS, ...ROLES, ...SETTINGS, ...SITE }
 
 const fr: Record<string, string> = {}
 const en: Record<string, string> = {}

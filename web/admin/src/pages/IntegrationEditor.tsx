@@ -1,128 +1,182 @@
-// PROVISIONAL — issue 4's integration format is not final.
-//
-// This section edits `scenario.integration` (builder.Integration) as raw
-// JSON, saved with the draft, with one structured field: the polling
-// schedule (integration.poll.schedule, a cron expression or descriptor)
-// and its next five runs from POST /api/admin/cron/next. A visual editor
-// (push, webhook, poll mappings) can replace the JSON once the format is
-// settled.
+// The integration of an api scenario (builder.Integration, see
+// docs/INTEGRATIONS.md), edited as a form: connection, push, webhook and
+// poll, a test call, the activity of the published integration, and the
+// JSON itself. Every control writes into scenario.integration in the draft
+// (autosaved); members the form does not know are kept. The parts live in
+// src/integrations/; this page is a lazy chunk of ProcedureEditor.
 
-import { useEffect, useState } from 'react'
-import { api, problemText } from '../api/client'
-import { useLang, useT } from '../i18n/i18n'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { ApiError, problemText } from '../api/client'
+import { useT } from '../i18n/i18n'
 import { useAsync } from '../lib/hooks'
-import { isObject, pretty, type JsonObject } from '../model/json'
-import { replaceAt, useDraft, type DraftStore } from '../state/draft'
-import { TextInput } from '../components/controls'
-import { ProblemsHere } from './Problems'
+import { useRoute } from '../app/router'
+import { focusPath } from '../app/paths'
+import { isObject, type Json, type JsonObject } from '../model/json'
+import { replaceAt, useDraft, useDraftMeta, type DraftStore } from '../state/draft'
+import { ProblemsHere, problemPath } from './Problems'
+import { Ctx, type IntegrationCtx, type Option } from '../integrations/context'
+import { integrationsApi, type SecretView } from '../integrations/api'
+import { newIntegration, pathOf, tabFor, view, webhookURL, type Tab } from '../integrations/model'
+import { Connection, JsonTab, Poll, Push, Webhook } from '../integrations/sections'
+import { TestPanel, type TestProblem } from '../integrations/TestPanel'
+import { Activity } from '../integrations/Activity'
 
-/** A disabled integration to start from: it keeps nothing from being published. */
-const SKELETON: JsonObject = {
-  id: 'application',
-  enabled: false,
-  url: '',
-  push: { on: [{ event: 'dossier.submitted' }], path: '', body: '{"reference": reference, "data": data}' },
-  poll: { schedule: '@every 15m', path: '/{external_id}', update: { message: "response.message ?? ''" } },
-}
-
-/** formatter shows times in the schedule's time zone (the browser's when the name is not an IANA zone). */
-function formatter(locale: string, tz?: string): Intl.DateTimeFormat {
-  try {
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: tz || undefined })
-  } catch {
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' })
-  }
-}
+const TABS: Tab[] = ['connection', 'push', 'webhook', 'poll', 'test', 'activity', 'json']
 
 export default function IntegrationEditor({ store, index }: { store: DraftStore; index: number }) {
   const t = useT()
-  const { lang } = useLang()
   const integration = useDraft(store, (d) => d.scenarios[index]?.integration)
-  const [text, setText] = useState(() => (integration ? pretty(integration) : ''))
-  const [error, setError] = useState('')
-  const p = `$.scenarios[${index}].integration`
+  const pipeline = useDraft(store, (d) => d.scenarios[index]?.pipeline)
+  const schema = useDraft(store, (d) => d.scenarios[index]?.form?.schema)
+  const meta = useDraftMeta(store)
+  const base = pathOf(index)
+  const route = useRoute()
+  const focus = route.query.get('focus')
+  const [tab, setTab] = useState<Tab>(() => (focus && tabFor(focus, base)) || 'connection')
+  const [testErrors, setTestErrors] = useState<{ path: string; detail: string }[]>([])
+  const stash = useRef<Record<string, Json>>({}).current
 
-  // The draft changed elsewhere (reloaded): show it, unless it is what we typed.
+  // A problem link names a member: open its tab (ProcedureEditor focuses it).
   useEffect(() => {
-    setText((cur) => {
-      try {
-        if (JSON.stringify(JSON.parse(cur)) === JSON.stringify(integration)) return cur
-      } catch {
-        /* what is typed is not JSON yet */
+    const tb = focus ? tabFor(focus, base) : null
+    if (tb) setTab(tb)
+  }, [focus, route.hash, base])
+
+  const edit = useCallback(
+    (fn: (j: JsonObject) => JsonObject) =>
+      store.update((d) => {
+        const cur = d.scenarios[index]?.integration ?? {}
+        const next = fn(cur)
+        return next === cur ? d : { ...d, scenarios: replaceAt(d.scenarios, index, (s) => ({ ...s, integration: next })) }
+      }),
+    [store, index],
+  )
+  const replace = (v: JsonObject | undefined) => store.update((d) => ({ ...d, scenarios: replaceAt(d.scenarios, index, (s) => ({ ...s, integration: v })) }))
+
+  const [secrets, setSecrets] = useState<{ list: SecretView[]; error: string }>({ list: [], error: '' })
+  const reloadSecrets = useCallback(() => {
+    integrationsApi.secrets().then(
+      (list) => setSecrets({ list, error: '' }),
+      (e) => setSecrets({ list: [], error: problemText(e) }),
+    )
+  }, [])
+  useEffect(reloadSecrets, [reloadSecrets])
+
+  const id = view(integration).id
+  const key = `${store.slug}.${id}`
+  const [refresh, setRefresh] = useState(0)
+  const published = meta.status === 'published' && !!id
+  const shown = useAsync(
+    (signal) =>
+      published
+        ? integrationsApi.show(key, signal).catch((e) => {
+            if (e instanceof ApiError && e.status === 404) return null
+            throw e
+          })
+        : Promise.resolve(null),
+    [key, published, meta.currentVersion, refresh],
+    300,
+  )
+  const status = shown.data?.integration ?? null
+
+  const states = useMemo<Option[]>(() => (pipeline?.states ?? []).map((s) => ({ value: s.id, label: s.label || s.id })), [pipeline])
+  const transitions = useMemo<Option[]>(() => (pipeline?.transitions ?? []).map((x) => ({ value: x.id, label: x.label || x.id })), [pipeline])
+  const fields = useMemo<Option[]>(() => {
+    const props = schema && isObject(schema.properties) ? schema.properties : {}
+    return Object.entries(props).map(([name, p]) => ({ value: name, label: isObject(p) && typeof p.title === 'string' && p.title ? `${p.title} (${name})` : name }))
+  }, [schema])
+
+  const ctx: IntegrationCtx | null = integration
+    ? {
+        store,
+        index,
+        json: integration,
+        edit,
+        states,
+        transitions,
+        fields,
+        secrets: { ...secrets, reload: reloadSecrets },
+        testErrors,
+        webhookUrl: status?.webhook_url || webhookURL(location.origin, store.slug, id || '{id}'),
+        stash,
       }
-      return integration ? pretty(integration) : cur
-    })
-  }, [integration])
+    : null
 
-  const save = (v: JsonObject | undefined) =>
-    store.update((d) => ({ ...d, scenarios: replaceAt(d.scenarios, index, (s) => ({ ...s, integration: v })) }))
-
-  const write = (next: string) => {
-    setText(next)
-    if (next.trim() === '') {
-      setError('')
-      save(undefined)
-      return
-    }
-    let v: unknown
-    try {
-      v = JSON.parse(next)
-    } catch (e) {
-      setError(t('json.invalid', { error: (e as Error).message }))
-      return
-    }
-    if (!isObject(v)) {
-      setError(t('integration.object'))
-      return
-    }
-    setError('')
-    save(v)
+  const counts: Partial<Record<Tab, number>> = {}
+  for (const p of meta.problems) {
+    const tb = tabFor(problemPath(p), base)
+    if (tb) counts[tb] = (counts[tb] ?? 0) + 1
+  }
+  for (const e of testErrors) {
+    const tb = tabFor(e.path, base)
+    if (tb) counts[tb] = (counts[tb] ?? 0) + 1
   }
 
-  const schedule = integration && isObject(integration.poll) && typeof integration.poll.schedule === 'string' ? integration.poll.schedule : ''
-  const setSchedule = (spec: string) => {
-    const base = integration ?? {}
-    const poll = isObject(base.poll) ? base.poll : {}
-    write(pretty({ ...base, poll: { ...poll, schedule: spec } }))
+  const goTo = (path: string) => {
+    setTab(tabFor(path, base) ?? 'connection')
+    let tries = 0
+    const tick = () => {
+      if (!focusPath(path) && ++tries < 10) setTimeout(tick, 50)
+    }
+    setTimeout(tick, 0)
   }
 
-  const next = useAsync((signal) => (schedule ? api.cronNext(schedule, signal) : Promise.resolve(null)), [schedule], 300)
-  const fmt = formatter(lang === 'fr' ? 'fr-CH' : 'en-GB', next.data?.timezone)
+  const onProblems = (ps: TestProblem[]) => setTestErrors(ps.filter((p): p is { path: string; detail: string } => !!p.path))
+
+  const tabs = TABS.filter((x) => x !== 'activity' || status)
+  const current = tabs.includes(tab) ? tab : 'connection'
 
   return (
-    <section aria-labelledby="int-h">
+    <section aria-labelledby="int-h" className="int">
       <h1 id="int-h">{t('editor.integration')}</h1>
-      <div className="notice notice--warning" role="note">
+      <p className="help int__intro">{t('integration.intro')}</p>
+      <ProblemsHere store={store} prefix={[base]} />
+      {!ctx ? (
         <p>
-          <strong>{t('integration.provisional')}</strong>
-        </p>
-        <p>{t('integration.inDraft')}</p>
-      </div>
-      <ProblemsHere store={store} prefix={[p]} />
-      {!integration && text.trim() === '' ? (
-        <p>
-          <button type="button" className="button button--primary" onClick={() => write(pretty(SKELETON))}>
+          <button type="button" className="button button--primary" onClick={() => replace(newIntegration())}>
             {t('integration.add')}
           </button>
         </p>
       ) : (
-        <>
-          <TextInput label={t('integration.cron')} help={t('integration.cron.help')} value={schedule} onChange={setSchedule} mono path={p + '.poll.schedule'} />
-          <div aria-live="polite">
-            {next.error ? <p className="field-error">{problemText(next.error)}</p> : null}
-            {next.data ? (
-              <>
-                <p>{t('integration.next', { tz: next.data.timezone })}</p>
-                <ol>
-                  {next.data.next.map((d) => (
-                    <li key={d}>{fmt.format(new Date(d))}</li>
-                  ))}
-                </ol>
-              </>
-            ) : null}
+        <Ctx.Provider value={ctx}>
+          <div className="tabs" role="group" aria-label={t('integration.tabs')}>
+            {tabs.map((x) => (
+              <button key={x} type="button" aria-pressed={current === x} onClick={() => setTab(x)}>
+                {t('integration.tab.' + x)}
+                {counts[x] ? (
+                  <span className="count" aria-label={t('editor.problems', { n: counts[x]! })}>
+                    {counts[x]}
+                  </span>
+                ) : null}
+              </button>
+            ))}
           </div>
-          <TextInput label={t('integration.json')} help={t('integration.json.help')} value={text} onChange={write} multiline rows={20} mono path={p} error={error} spellCheck={false} />
-        </>
+          <div role="region" aria-labelledby="int-tab-h" className="int__panel">
+            <h2 id="int-tab-h">{t('integration.tab.' + current)}</h2>
+            {current === 'connection' ? (
+              <Connection
+                onRemove={() => {
+                  if (window.confirm(t('integration.remove.confirm'))) replace(undefined)
+                }}
+              />
+            ) : current === 'push' ? (
+              <Push />
+            ) : current === 'webhook' ? (
+              <Webhook />
+            ) : current === 'poll' ? (
+              <Poll />
+            ) : current === 'test' ? null : current === 'activity' && status ? (
+              <Activity status={status} onRefresh={() => setRefresh((n) => n + 1)} />
+            ) : (
+              <JsonTab onChange={replace} />
+            )}
+            {/* Kept mounted, so its result survives going to a field and back. */}
+            <div hidden={current !== 'test'}>
+              <TestPanel onProblems={onProblems} onGoTo={goTo} />
+            </div>
+          </div>
+          {shown.error ? <p className="muted">{problemText(shown.error)}</p> : null}
+        </Ctx.Provider>
       )}
     </section>
   )

@@ -1,0 +1,329 @@
+// Controls of the integrations editor bound to a member of the integration:
+// each reads its value, writes it back through the draft, carries the
+// member's JSONPath (data-path) and shows the problems found there.
+
+import { useEffect, useId, useState } from 'react'
+import { problemText } from '../api/client'
+import { useT } from '../i18n/i18n'
+import { useDraftMeta } from '../state/draft'
+import { IconButton, NumberInput, Select, Status, TextInput, type TextProps } from '../components/controls'
+import type { Json } from '../model/json'
+import { useIntegration, useProblems, type Option } from './context'
+import { addItem, CONTEXT_NAMES, getIn, moveItem, removeItem, setHeaders, viewUpdate, type MappingContext, type Path } from './model'
+import { integrationsApi } from './api'
+
+const str = (v: Json | undefined) => (typeof v === 'string' ? v : '')
+
+type TextFieldProps = { at: Path } & Omit<TextProps, 'path' | 'error' | 'value' | 'onChange'>
+
+/** Text edits a string member. */
+export function Text({ at, ...rest }: TextFieldProps) {
+  const c = useIntegration()
+  const error = useProblems(c.path(at))
+  return <TextInput {...rest} value={str(getIn(c.json, at))} onChange={(v) => c.set(at, v)} path={c.path(at)} error={error} />
+}
+
+/** Num edits a number member; empty removes it (the default applies). */
+export function Num({ at, label, help, integer, min, step }: { at: Path; label: string; help?: string; integer?: boolean; min?: number; step?: number }) {
+  const c = useIntegration()
+  const error = useProblems(c.path(at))
+  const v = getIn(c.json, at)
+  return (
+    <NumberInput
+      label={label}
+      help={help}
+      value={typeof v === 'number' ? v : undefined}
+      onChange={(n) => c.set(at, n)}
+      integer={integer}
+      min={min}
+      step={step}
+      path={c.path(at)}
+      error={error}
+    />
+  )
+}
+
+/** Choice edits a member among options; a value not among them is kept and shown as unknown. */
+export function Choice({ at, label, help, options, onChange, value: shown }: { at: Path; label: string; help?: string; options: Option[]; onChange?: (v: string) => void; value?: string }) {
+  const t = useT()
+  const c = useIntegration()
+  const error = useProblems(c.path(at))
+  const value = shown ?? str(getIn(c.json, at))
+  const opts = value && !options.some((o) => o.value === value) ? [...options, { value, label: t('integration.unknown', { id: value }) }] : options
+  return <Select label={label} help={help} value={value} options={opts} onChange={onChange ?? ((v) => c.set(at, v))} path={c.path(at)} error={error} />
+}
+
+/**
+ * Expr is a mapping expression. The expressions endpoint checks rule
+ * expressions only (it does not know payload, response…), so what is wrong
+ * here comes from the procedure check, run on every autosave.
+ */
+export function Expr({ at, label, ctx, multiline, condition, help }: { at: Path; label: string; ctx: MappingContext; multiline?: boolean; condition?: boolean; help?: string }) {
+  const t = useT()
+  const id = useId()
+  const c = useIntegration()
+  const meta = useDraftMeta(c.store)
+  const path = c.path(at)
+  const error = useProblems(path)
+  const value = str(getIn(c.json, at))
+  const pending = meta.saveState === 'dirty' || meta.saveState === 'saving'
+  const verdict = error && !pending ? error : !value.trim() ? '' : pending ? t('expr.checking') : t('integration.expr.ok')
+  const common = {
+    id,
+    value,
+    spellCheck: false,
+    className: 'mono' + (error && !pending ? ' invalid' : ''),
+    'data-path': path,
+    'aria-invalid': (error && !pending) || undefined,
+    'aria-describedby': `${id}-help ${id}-verdict`,
+  }
+  return (
+    <div className="control expr">
+      <label htmlFor={id}>{label}</label>
+      {multiline ? <textarea {...common} rows={5} onChange={(e) => c.set(at, e.target.value)} /> : <input {...common} onChange={(e) => c.set(at, e.target.value)} />}
+      <div className="help" id={id + '-help'}>
+        {help ? help + ' ' : ''}
+        {t(condition ? 'integration.expr.condition' : 'integration.expr.names', { names: CONTEXT_NAMES[ctx].join(', ') })}
+      </div>
+      <div id={id + '-verdict'} className={'expr__verdict ' + (error && !pending ? 'field-error' : 'ok')} aria-live="polite">
+        {verdict}
+      </div>
+    </div>
+  )
+}
+
+/** Headers edits the headers as rows of name and value. */
+export function Headers() {
+  const t = useT()
+  const c = useIntegration()
+  const h = getIn(c.json, ['headers'])
+  const fromDraft = (): [string, string][] => (h && typeof h === 'object' && !Array.isArray(h) ? Object.entries(h).map(([k, v]) => [k, str(v)]) : [])
+  const [rows, setRows] = useState(fromDraft)
+  const key = JSON.stringify(h ?? {})
+  // The draft changed elsewhere (JSON tab, reload): take it, unless it is what the rows write.
+  useEffect(() => {
+    setRows((cur) => {
+      const mine: Record<string, string> = {}
+      for (const [k, v] of cur) if (k.trim()) mine[k.trim()] = v
+      return JSON.stringify(mine) === key ? cur : fromDraft()
+    })
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key])
+  const write = (next: [string, string][]) => {
+    setRows(next)
+    c.edit((j) => setHeaders(j, next))
+  }
+  const error = useProblems(c.path(['headers']))
+  return (
+    <fieldset className="control int-list" data-path={c.path(['headers'])}>
+      <legend>{t('integration.headers')}</legend>
+      <p className="help">{t('integration.headers.help')}</p>
+      {error ? <p className="field-error">{error}</p> : null}
+      {rows.map(([k, v], i) => (
+        <HeaderRow key={i} i={i} name={k} value={v} onChange={(nk, nv) => write(rows.map((r, j) => (j === i ? [nk, nv] : r)))} onRemove={() => write(rows.filter((_, j) => j !== i))} />
+      ))}
+      <button type="button" className="button button--small" onClick={() => setRows([...rows, ['', '']])}>
+        {t('integration.headers.add')}
+      </button>
+    </fieldset>
+  )
+}
+
+function HeaderRow({ i, name, value, onChange, onRemove }: { i: number; name: string; value: string; onChange: (k: string, v: string) => void; onRemove: () => void }) {
+  const t = useT()
+  const c = useIntegration()
+  const error = useProblems(c.path(['headers', name]))
+  return (
+    <div className="row row--form">
+      <TextInput label={t('integration.header.name', { n: i + 1 })} value={name} onChange={(k) => onChange(k, value)} mono path={name ? c.path(['headers', name]) : undefined} error={error} />
+      <TextInput label={t('integration.header.value', { n: i + 1 })} value={value} onChange={(v) => onChange(name, v)} mono />
+      <span className="row-tools">
+        <IconButton label={t('integration.header.remove', { n: i + 1 })} onClick={onRemove}>
+          ✕
+        </IconButton>
+      </span>
+    </div>
+  )
+}
+
+const NEW = '\u0000new'
+
+/** SecretPicker names a stored secret (or a new one) and sets or rotates its value, never showing it. */
+export function SecretPicker({ at, label, help }: { at: Path; label: string; help?: string }) {
+  const t = useT()
+  const c = useIntegration()
+  const name = str(getIn(c.json, at))
+  const stored = c.secrets.list
+  const [creating, setCreating] = useState(false)
+  const error = useProblems(c.path(at))
+  const known = stored.some((s) => s.name === name)
+  const options: Option[] = [
+    { value: '', label: t('integration.secret.choose') },
+    ...stored.map((s) => ({ value: s.name, label: `${s.name} (${s.readable ? s.masked : t('integration.secret.unreadable')})` })),
+    ...(name && !known ? [{ value: name, label: t('integration.secret.notSet', { name }) }] : []),
+    { value: NEW, label: t('integration.secret.new') },
+  ]
+  return (
+    <div className="int-secret">
+      <Select
+        label={label}
+        help={help}
+        value={creating ? NEW : name}
+        options={options}
+        path={creating ? undefined : c.path(at)}
+        error={creating ? undefined : error}
+        onChange={(v) => {
+          if (v === NEW) {
+            setCreating(true)
+            c.set(at, '')
+          } else {
+            setCreating(false)
+            c.set(at, v)
+          }
+        }}
+      />
+      {creating ? (
+        <TextInput label={t('integration.secret.name')} help={t('integration.secret.name.help')} value={name} onChange={(v) => c.set(at, v)} mono path={c.path(at)} error={error} spellCheck={false} />
+      ) : null}
+      {c.secrets.error ? <p className="field-error">{c.secrets.error}</p> : null}
+      <SecretValue name={name} stored={known} />
+    </div>
+  )
+}
+
+function SecretValue({ name, stored }: { name: string; stored: boolean }) {
+  const t = useT()
+  const c = useIntegration()
+  const id = useId()
+  const [open, setOpen] = useState(false)
+  const [value, setValue] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [status, setStatus] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null)
+  const save = async () => {
+    if (!value) return
+    setBusy(true)
+    setStatus(null)
+    try {
+      await integrationsApi.setSecret(name, value)
+      setValue('')
+      setOpen(false)
+      setStatus({ tone: 'ok', text: t('integration.secret.saved', { name }) })
+      c.secrets.reload()
+    } catch (e) {
+      setStatus({ tone: 'error', text: problemText(e) })
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <div className="int-secret__value">
+      {!open ? (
+        <button type="button" className="button button--small" disabled={!name} onClick={() => (setOpen(true), setStatus(null))}>
+          {stored ? t('integration.secret.rotate') : t('integration.secret.set')}
+        </button>
+      ) : (
+        <div className="row row--form">
+          <div className="control">
+            <label htmlFor={id}>{t('integration.secret.value', { name })}</label>
+            <input
+              id={id}
+              type="password"
+              autoComplete="new-password"
+              value={value}
+              aria-describedby={id + '-help'}
+              onChange={(e) => setValue(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault()
+                  void save()
+                }
+              }}
+            />
+            <div className="help" id={id + '-help'}>
+              {t('integration.secret.value.help')}
+            </div>
+          </div>
+          <button type="button" className="button button--primary" disabled={busy || !value} onClick={() => void save()}>
+            {t('integration.secret.save')}
+          </button>
+          <button type="button" className="button" onClick={() => (setOpen(false), setValue(''))}>
+            {t('integration.cancel')}
+          </button>
+        </div>
+      )}
+      {status ? <Status tone={status.tone}>{status.text}</Status> : null}
+    </div>
+  )
+}
+
+/** UpdateMapping edits push.response, webhook.update or poll.update. */
+export function UpdateMapping({ at, ctx, legend, help }: { at: Path; ctx: MappingContext; legend: string; help?: string }) {
+  const t = useT()
+  const c = useIntegration()
+  const m = viewUpdate(getIn(c.json, at))
+  const trs = [...at, 'transitions']
+  const set = [...at, 'set']
+  const nothing = useProblems(c.path(at))
+  return (
+    <fieldset className="control int-mapping" data-path={c.path(at)}>
+      <legend>{legend}</legend>
+      {help ? <p className="help">{help}</p> : null}
+      {nothing ? <p className="field-error">{nothing}</p> : null}
+      <Expr at={[...at, 'externalId']} label={t('integration.map.externalId')} help={t('integration.map.externalId.help')} ctx={ctx} />
+
+      <h4 id={c.path(trs)}>{t('integration.map.transitions')}</h4>
+      <p className="help">{t('integration.map.transitions.help')}</p>
+      <ProblemLine path={c.path(trs)} />
+      {c.transitions.length === 0 ? <p className="muted">{t('integration.map.noTransitions')}</p> : null}
+      <ol className="int-rows">
+        {m.transitions.map((_, i) => (
+          <li key={i} className="row row--form">
+            <Expr at={[...trs, i, 'if']} label={t('integration.map.if', { n: i + 1 })} help={t('integration.map.if.help')} ctx={ctx} condition />
+            <Choice at={[...trs, i, 'transition']} label={t('integration.map.transition', { n: i + 1 })} options={[{ value: '', label: t('integration.choose') }, ...c.transitions]} />
+            <span className="row-tools">
+              <IconButton label={t('integration.up', { n: i + 1 })} disabled={i === 0} onClick={() => c.edit((j) => moveItem(j, trs, i, i - 1))}>
+                ↑
+              </IconButton>
+              <IconButton label={t('integration.down', { n: i + 1 })} disabled={i === m.transitions.length - 1} onClick={() => c.edit((j) => moveItem(j, trs, i, i + 1))}>
+                ↓
+              </IconButton>
+              <IconButton label={t('integration.map.transition.remove', { n: i + 1 })} onClick={() => c.edit((j) => removeItem(j, trs, i))}>
+                ✕
+              </IconButton>
+            </span>
+          </li>
+        ))}
+      </ol>
+      <button type="button" className="button button--small" disabled={c.transitions.length === 0} onClick={() => c.edit((j) => addItem(j, trs, { transition: c.transitions[0]?.value ?? '' }))}>
+        {t('integration.map.transition.add')}
+      </button>
+
+      <h4>{t('integration.map.set')}</h4>
+      <ProblemLine path={c.path(set)} />
+      <ul className="int-rows">
+        {m.set.map((_, i) => (
+          <li key={i} className="row row--form">
+            <Choice at={[...set, i, 'field']} label={t('integration.map.field', { n: i + 1 })} options={[{ value: '', label: t('integration.choose') }, ...c.fields]} />
+            <Expr at={[...set, i, 'value']} label={t('integration.map.value', { n: i + 1 })} ctx={ctx} />
+            <span className="row-tools">
+              <IconButton label={t('integration.map.set.remove', { n: i + 1 })} onClick={() => c.edit((j) => removeItem(j, set, i))}>
+                ✕
+              </IconButton>
+            </span>
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="button button--small" onClick={() => c.edit((j) => addItem(j, set, { field: '', value: '' }))}>
+        {t('integration.map.set.add')}
+      </button>
+
+      <Expr at={[...at, 'message']} label={t('integration.map.message')} help={t('integration.map.message.help')} ctx={ctx} />
+    </fieldset>
+  )
+}
+
+/** ProblemLine shows the problems of a member that has no control of its own (a list). */
+export function ProblemLine({ path }: { path: string }) {
+  const error = useProblems(path)
+  return error ? <p className="field-error">{error}</p> : null
+}
