@@ -2,7 +2,7 @@
 // language toggle, the routes, and the warning when the page is closed
 // with changes not saved yet.
 
-import { useEffect, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import { api, ApiError, problemText, setCSRF } from '../api/client'
 import type { Session } from '../api/types'
 import { useLang, useT } from '../i18n/i18n'
@@ -11,6 +11,8 @@ import { CreateProcedure } from '../pages/CreateProcedure'
 import { ProcedureEditor } from '../pages/ProcedureEditor'
 import { unsavedStores } from '../state/draft'
 import { href, useRoute } from './router'
+
+const SiteSettings = lazy(() => import('../pages/SiteSettings'))
 
 type SessionState = { kind: 'loading' } | { kind: 'ok'; session: Session } | { kind: 'signin' } | { kind: 'forbidden' } | { kind: 'error'; message: string }
 
@@ -87,6 +89,12 @@ export function App() {
       const [first, slug] = route.parts
       if (first === 'new') body = <CreateProcedure />
       else if (first === 'p' && slug) body = <ProcedureEditor key={slug} slug={slug} />
+      else if (first === 'site')
+        body = (
+          <Suspense fallback={<p role="status">{t('app.loading')}</p>}>
+            <SiteSettings />
+          </Suspense>
+        )
       else body = <ProcedureList />
     }
   }
@@ -103,6 +111,9 @@ export function App() {
         <nav aria-label={t('app.nav')} className="app-header__nav">
           <a href={href('/')} aria-current={route.parts.length === 0 ? 'page' : undefined}>
             {t('app.procedures')}
+          </a>
+          <a href={href('/site')} aria-current={route.parts[0] === 'site' ? 'page' : undefined}>
+            {t('app.site')}
           </a>
           <a href="/backoffice">{t('app.backoffice')}</a>
         </nav>

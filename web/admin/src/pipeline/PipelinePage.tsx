@@ -2,6 +2,7 @@
 // lists of states, transitions, roles, messages and rules that do
 // everything the graph does with the keyboard.
 
+import { RoleGroups, useRoleBindings } from './RoleGroups'
 import { lazy, memo, Suspense, useId, useState, type ReactNode } from 'react'
 import type { Action, Form, Message, Pipeline, Role, Rule, State, Transition } from '../api/types'
 import { useT } from '../i18n/i18n'
@@ -47,7 +48,7 @@ function PipelinePage({ store, index }: { store: DraftStore; index: number }) {
       </Suspense>
       <States p={pipeline} set={set} base={base} />
       <Transitions p={pipeline} set={set} base={base} schema={schema} />
-      <Roles p={pipeline} set={set} base={base} />
+      <Roles p={pipeline} set={set} base={base} slug={store.slug} />
       <Messages p={pipeline} set={set} base={base} schema={schema} slug={store.slug} />
       <Rules p={pipeline} set={set} base={base} schema={schema} />
     </section>
@@ -254,15 +255,23 @@ function FormJSON({ label, help, form, onChange, path }: { label: string; help: 
   )
 }
 
-function Roles({ p, set, base }: { p: Pipeline; set: SetP; base: string }) {
+function Roles({ p, set, base, slug }: { p: Pipeline; set: SetP; base: string; slug: string }) {
   const t = useT()
   const list = p.roles ?? []
+  const bindings = useRoleBindings(slug)
   const others = [{ value: '*', label: t('role.all') }, ...list.map((r) => ({ value: r.id, label: r.label || r.id }))]
   const msgs = [{ value: '', label: t('role.noMessage') }, ...(p.messages ?? []).map((m) => ({ value: m.id, label: m.id }))]
   const upd = (i: number, fn: (x: Role) => Role) => set((pp) => ({ ...pp, roles: replaceAt(pp.roles ?? [], i, (x) => omitEmpty(fn(x))) }))
   return (
     <Section title={t('pipeline.roles')} count={list.length}>
       <p className="help">{t('pipeline.roles.help')}</p>
+      <p className="help">
+        {t('role.groups.where')} <a href="/backoffice/admin/groups">{t('role.groups.manage')}</a>
+      </p>
+      <div aria-live="polite">
+        {bindings.error ? <p className="field-error">{bindings.error}</p> : null}
+        {bindings.done ? <p className="status status--ok">{bindings.done}</p> : null}
+      </div>
       <ol className="cards">
         {list.map((r, i) => (
           <li key={i} className="card" data-path={`${base}.roles[${i}]`}>
@@ -311,6 +320,7 @@ function Roles({ p, set, base }: { p: Pipeline; set: SetP; base: string }) {
               <Checklist label={t('role.sees')} values={r.seesOpinionsOf ?? []} options={others.filter((o) => o.value !== r.id)} onChange={(v) => upd(i, (x) => ({ ...x, seesOpinionsOf: v }))} path={`${base}.roles[${i}].seesOpinionsOf`} />
               <Checklist label={t('role.circulates')} values={r.mayCirculate ?? []} options={others.filter((o) => o.value !== r.id)} onChange={(v) => upd(i, (x) => ({ ...x, mayCirculate: v }))} path={`${base}.roles[${i}].mayCirculate`} />
             </div>
+            <RoleGroups state={bindings} role={r.id} roleLabel={r.label || r.id} path={`${base}.roles[${i}]#groups`} />
           </li>
         ))}
       </ol>
