@@ -209,8 +209,8 @@ const FieldList = memo(function FieldList({ fs, parent, page, depth }: { fs: For
   )
 })
 
-/** rowRenders counts renders of field rows' content (the performance test reads it). */
-export const rowRenders = { count: 0 }
+/** renders counts renders of field rows' content (count), of their sortable shells (shell) and of the properties panel (props), for the performance test. */
+export const renders = { count: 0, shell: 0, props: 0 }
 
 interface RowProps {
   fs: FormStore
@@ -229,16 +229,26 @@ interface RowProps {
 const FieldRow = memo(function FieldRow(p: RowProps) {
   const t = useT()
   const node = useNode(p.fs, p.id)
-  const sortable = useSortable({ id: p.id, data: { parent: node?.parent, page: p.page } })
+  // No resize observers: rows keep their size during a drag (the dragged one
+  // stays in place under the overlay), and dnd-kit would otherwise create one
+  // per row at every pick-up.
+  const sortable = useSortable({ id: p.id, data: { parent: node?.parent, page: p.page }, resizeObserverConfig: NO_RESIZE_OBSERVER })
+  renders.shell++
   if (!node) return null
   const label = String(node.schema.title ?? '') || node.name
-  const style = { transform: CSS.Translate.toString(sortable.transform), transition: sortable.transition }
+  // While a field is dragged dnd-kit gives every row of the list a transform,
+  // most of them 0, 0: written as translate3d it would put each of the 100
+  // rows on its own compositing layer at pick-up (and again at the drop).
+  const tr = sortable.transform
+  const style = { transform: tr && (tr.x || tr.y) ? CSS.Translate.toString(tr) : undefined, transition: sortable.transition }
   return (
     <li ref={sortable.setNodeRef} style={style} className={'fb-row' + (sortable.isDragging ? ' fb-row--dragging' : '') + (node.box ? ' fb-row--group' : '')} data-field-id={p.id}>
       <RowBody {...p} handle={<RowHandle label={t('fb.handle', { name: label })} attributes={sortable.attributes} listeners={sortable.listeners} />} />
     </li>
   )
 })
+
+const NO_RESIZE_OBSERVER = { disabled: true }
 
 type Sortable = ReturnType<typeof useSortable>
 
@@ -253,7 +263,7 @@ const RowHandle = memo(function RowHandle({ label, attributes, listeners }: { la
 
 const RowBody = memo(
   function RowBody({ fs, id, page, depth, handle }: RowProps & { handle: ReactNode }) {
-    rowRenders.count++
+    renders.count++
     const t = useT()
     const node = useNode(fs, id)
     const selected = useIsSelected(fs, id)

@@ -18,6 +18,8 @@ import { FormStore, useModel } from './store'
 
 let portalCSS: Promise<string> | null = null
 
+const HOST_STYLE = { contentVisibility: 'auto', containIntrinsicSize: 'auto 40rem' } as const
+
 /** loadPortalCSS fetches the portal stylesheet once, scoped to the shadow root. */
 function loadPortalCSS(): Promise<string> {
   portalCSS ??= fetch('/static/guichet.css', { credentials: 'same-origin' })
@@ -122,15 +124,29 @@ export function Preview({ fs, onSelect }: { fs: FormStore; onSelect: (id: string
     return () => ctl.abort()
   }, [model, data, validate, page, lang])
 
+  // The shadow root's stylesheet and form are made once; an update replaces
+  // only what changed (the portal stylesheet is not parsed again for every
+  // edit).
   useEffect(() => {
     const el = host.current
     if (!el) return
     const root = el.shadowRoot ?? el.attachShadow({ mode: 'open' })
-    root.innerHTML = `<style>${css}\n.gp-root{padding:1rem;background:#fff}</style><div class="gp-root" lang="${lang}"><form class="form" novalidate>${result?.html ?? ''}</form></div>`
-    const f = root.querySelector('form')
-    f?.addEventListener('submit', (e) => e.preventDefault())
+    let style = root.querySelector('style')
+    let box = root.querySelector<HTMLDivElement>('.gp-root')
+    let f = root.querySelector('form')
+    if (!style || !box || !f) {
+      root.innerHTML = '<style></style><div class="gp-root"><form class="form" novalidate></form></div>'
+      style = root.querySelector('style')!
+      box = root.querySelector<HTMLDivElement>('.gp-root')!
+      f = root.querySelector('form')!
+      f.addEventListener('submit', (e) => e.preventDefault())
+    }
+    const text = `${css}\n.gp-root{padding:1rem;background:#fff}`
+    if (style.textContent !== text) style.textContent = text
+    if (box.getAttribute('lang') !== lang) box.setAttribute('lang', lang)
+    f.innerHTML = result?.html ?? ''
     // Buttons of repeat groups would submit the portal form: here they do nothing.
-    f?.querySelectorAll('button').forEach((b) => b.setAttribute('disabled', ''))
+    f.querySelectorAll('button').forEach((b) => b.setAttribute('disabled', ''))
   }, [result, css, lang])
 
   const check = () => {
@@ -180,7 +196,10 @@ export function Preview({ fs, onSelect }: { fs: FormStore; onSelect: (id: string
           ) : null}
         </div>
       ) : null}
-      <div ref={host} className="preview-host" />
+      {/* Below the fields, usually off screen while they are edited: the
+          browser then skips its layout and paint (WCAG-neutral: the content
+          stays in the DOM and the accessibility tree). */}
+      <div ref={host} className="preview-host" style={HOST_STYLE} />
       <div className="toolbar">
         <button type="button" className="button" onClick={check}>
           {t('preview.validate')}

@@ -1,7 +1,7 @@
 // The properties of the selected field: label, help, placeholder,
 // required, constraints by kind, choices, file limits, and where it sits.
 
-import { memo, useEffect, useState } from 'react'
+import { memo, useEffect, useMemo, useState } from 'react'
 import { useT } from '../i18n/i18n'
 import { isObject, pretty, type Json, type JsonObject } from '../model/json'
 import { pageOf, pointerOf, ROOT, uiGet, uiOption, type FieldNode } from '../model/form'
@@ -27,7 +27,7 @@ import {
 import { choiceValues, kindOf, optionsOf, SWITCHABLE, type Option, type PaletteKind } from '../model/kinds'
 import { Checkbox, Checklist, IconButton, NumberInput, Select, TextInput } from '../components/controls'
 import { FormStore, useNode, useSelected } from './store'
-import { focusRow, labelOf } from './Canvas'
+import { focusRow, labelOf, renders } from './Canvas'
 
 const str = (v: Json | undefined) => (typeof v === 'string' ? v : '')
 const num = (v: Json | undefined) => (typeof v === 'number' ? v : undefined)
@@ -46,12 +46,52 @@ export function PropertiesPanel({ fs }: { fs: FormStore }) {
   )
 }
 
+/**
+ * Setters makes the change handlers of one field's properties once (the
+ * panel is keyed by field): the memoised controls then re-render on a
+ * keystroke only when their own value changed.
+ */
+function useSetters(fs: FormStore, id: string) {
+  return useMemo(() => {
+    const cache = new Map<string, unknown>()
+    const once = <F,>(key: string, make: () => F): F => {
+      if (!cache.has(key)) cache.set(key, make())
+      return cache.get(key) as F
+    }
+    const apply = fs.apply
+    return {
+      /** A text keyword of the schema: "" removes it. */
+      text: (k: string) => once('text:' + k, () => (v: string) => apply((m) => setSchema(m, id, k, v || undefined))),
+      /** A number keyword of the schema: undefined removes it. */
+      num: (k: string) => once('num:' + k, () => (v: number | undefined) => apply((m) => setSchema(m, id, k, v))),
+      /** A UI keyword ("ui:placeholder"): "" removes it. */
+      ui: (k: string) => once('ui:' + k, () => (v: string) => apply((m) => setUI(m, id, k, v || undefined))),
+      /** A "ui:options" member. */
+      option: <V extends Json | undefined>(k: string, clear: boolean) =>
+        once('opt:' + k + clear, () => (v: V) => apply((m) => setUIOption(m, id, k, clear ? v || undefined : v))),
+      help: (where: 'ui' | 'schema') =>
+        once('help:' + where, () => (v: string) => apply((m) => (where === 'ui' ? setUI(m, id, 'ui:help', v || undefined) : setSchema(m, id, 'description', v || undefined)))),
+      required: once('required', () => (v: boolean) => apply((m) => setRequired(m, id, v))),
+      kind: once('kind', () => (v: string) => apply((m) => switchKind(m, id, v as PaletteKind))),
+      options: once('options', () => (o: Option[]) => apply((m) => setOptions(m, id, o))),
+      itemTitle: once('itemTitle', () => (v: string) => apply((m) => setItemsSchema(m, id, 'title', v || undefined))),
+    }
+  }, [fs, id])
+}
+
 const FieldProperties = memo(function FieldProperties({ fs, id }: { fs: FormStore; id: string }) {
   const t = useT()
   const node = useNode(fs, id)
+  const set = useSetters(fs, id)
+  renders.props++
+  const kind = node ? kindOf(node) : 'custom'
+  const autocomplete = node ? str(uiGet(node, 'ui:autocomplete')) : ''
+  const kindOptions = useMemo(() => (SWITCHABLE[kind] ?? []).map((k) => ({ value: k, label: t('kind.field.' + k) })), [kind, t])
+  const autocompleteOptions = useMemo(
+    () => [...new Set([...AUTOCOMPLETE, autocomplete])].map((v) => ({ value: v, label: v ? v : t('props.autocomplete.none') })),
+    [autocomplete, t],
+  )
   if (!node) return null
-  const kind = kindOf(node)
-  const apply = fs.apply
   const s = node.schema
   const label = labelOf(fs.model, id, t)
   const helpKey = uiGet(node, 'ui:help') !== undefined ? 'ui' : 'schema'
@@ -64,13 +104,7 @@ const FieldProperties = memo(function FieldProperties({ fs, id }: { fs: FormStor
         {t('props.of', { name: label })} <span className="badge badge--kind">{t('kind.field.' + kind)}</span>
       </h2>
       <p className="mono small muted">{pointerOf(fs.model, id)}</p>
-      <TextInput
-        label={kind === 'consent' ? t('props.statement') : t('props.label')}
-        value={str(s.title)}
-        multiline={kind === 'consent'}
-        rows={3}
-        onChange={(v) => apply((m) => setSchema(m, id, 'title', v || undefined))}
-      />
+      <TextInput label={kind === 'consent' ? t('props.statement') : t('props.label')} value={str(s.title)} multiline={kind === 'consent'} rows={3} onChange={set.text('title')} />
       <NameInput fs={fs} node={node} />
       {kind !== 'custom' ? (
         <TextInput
@@ -79,69 +113,46 @@ const FieldProperties = memo(function FieldProperties({ fs, id }: { fs: FormStor
           value={helpKey === 'ui' ? str(uiGet(node, 'ui:help')) : str(s.description)}
           multiline
           rows={2}
-          onChange={(v) => apply((m) => (helpKey === 'ui' ? setUI(m, id, 'ui:help', v || undefined) : setSchema(m, id, 'description', v || undefined)))}
+          onChange={set.help(helpKey)}
         />
       ) : null}
-      {kind !== 'consent' && kind !== 'custom' ? (
-        <Checkbox label={node.cond ? t('props.required.cond') : t('props.required')} checked={isRequired(node)} onChange={(v) => apply((m) => setRequired(m, id, v))} />
-      ) : null}
-      {SWITCHABLE[kind] ? (
-        <Select
-          label={t('props.kind')}
-          help={t('props.kind.help')}
-          value={kind}
-          onChange={(v) => apply((m) => switchKind(m, id, v as PaletteKind))}
-          options={SWITCHABLE[kind].map((k) => ({ value: k, label: t('kind.field.' + k) }))}
-        />
-      ) : null}
+      {kind !== 'consent' && kind !== 'custom' ? <Checkbox label={node.cond ? t('props.required.cond') : t('props.required')} checked={isRequired(node)} onChange={set.required} /> : null}
+      {SWITCHABLE[kind] ? <Select label={t('props.kind')} help={t('props.kind.help')} value={kind} onChange={set.kind} options={kindOptions} /> : null}
       {textual || kind === 'number' || kind === 'integer' || kind === 'date' ? (
-        <TextInput label={t('props.placeholder')} value={str(uiGet(node, 'ui:placeholder'))} onChange={(v) => apply((m) => setUI(m, id, 'ui:placeholder', v || undefined))} />
+        <TextInput label={t('props.placeholder')} value={str(uiGet(node, 'ui:placeholder'))} onChange={set.ui('ui:placeholder')} />
       ) : null}
       {textual || kind === 'date' ? (
-        <Select
-          label={t('props.autocomplete')}
-          help={t('props.autocomplete.help')}
-          value={str(uiGet(node, 'ui:autocomplete'))}
-          onChange={(v) => apply((m) => setUI(m, id, 'ui:autocomplete', v || undefined))}
-          options={[...new Set([...AUTOCOMPLETE, str(uiGet(node, 'ui:autocomplete'))])].map((v) => ({ value: v, label: v ? v : t('props.autocomplete.none') }))}
-        />
+        <Select label={t('props.autocomplete')} help={t('props.autocomplete.help')} value={autocomplete} onChange={set.ui('ui:autocomplete')} options={autocompleteOptions} />
       ) : null}
       {textual ? (
         <fieldset className="control">
           <legend>{t('props.length')}</legend>
           <div className="grid-2">
-            <NumberInput label={t('props.minLength')} integer min={0} value={num(s.minLength)} onChange={(v) => apply((m) => setSchema(m, id, 'minLength', v))} />
-            <NumberInput label={t('props.maxLength')} integer min={0} value={num(s.maxLength)} onChange={(v) => apply((m) => setSchema(m, id, 'maxLength', v))} />
+            <NumberInput label={t('props.minLength')} integer min={0} value={num(s.minLength)} onChange={set.num('minLength')} />
+            <NumberInput label={t('props.maxLength')} integer min={0} value={num(s.maxLength)} onChange={set.num('maxLength')} />
           </div>
-          {kind === 'text' || kind === 'tel' ? (
-            <TextInput label={t('props.pattern')} help={t('props.pattern.help')} mono value={str(s.pattern)} onChange={(v) => apply((m) => setSchema(m, id, 'pattern', v || undefined))} />
-          ) : null}
+          {kind === 'text' || kind === 'tel' ? <TextInput label={t('props.pattern')} help={t('props.pattern.help')} mono value={str(s.pattern)} onChange={set.text('pattern')} /> : null}
         </fieldset>
       ) : null}
-      {kind === 'textarea' ? <NumberInput label={t('props.rows')} integer min={1} value={num(uiOption(node, 'rows'))} onChange={(v) => apply((m) => setUIOption(m, id, 'rows', v))} /> : null}
+      {kind === 'textarea' ? <NumberInput label={t('props.rows')} integer min={1} value={num(uiOption(node, 'rows'))} onChange={set.option<number | undefined>('rows', false)} /> : null}
       {kind === 'number' || kind === 'integer' ? (
         <div className="grid-2">
-          <NumberInput label={t('props.minimum')} integer={kind === 'integer'} value={num(s.minimum)} onChange={(v) => apply((m) => setSchema(m, id, 'minimum', v))} />
-          <NumberInput label={t('props.maximum')} integer={kind === 'integer'} value={num(s.maximum)} onChange={(v) => apply((m) => setSchema(m, id, 'maximum', v))} />
+          <NumberInput label={t('props.minimum')} integer={kind === 'integer'} value={num(s.minimum)} onChange={set.num('minimum')} />
+          <NumberInput label={t('props.maximum')} integer={kind === 'integer'} value={num(s.maximum)} onChange={set.num('maximum')} />
         </div>
       ) : null}
-      {choices ? <OptionsEditor node={node} onChange={(o) => apply((m) => setOptions(m, id, o))} /> : null}
-      {kind === 'radio' || kind === 'checkboxes' ? <Checkbox label={t('props.inline')} checked={uiOption(node, 'inline') === true} onChange={(v) => apply((m) => setUIOption(m, id, 'inline', v || undefined))} /> : null}
+      {choices ? <OptionsEditor node={node} onChange={set.options} /> : null}
+      {kind === 'radio' || kind === 'checkboxes' ? <Checkbox label={t('props.inline')} checked={uiOption(node, 'inline') === true} onChange={set.option<boolean>('inline', true)} /> : null}
       {kind === 'checkboxes' || kind === 'repeat' ? (
         <div className="grid-2">
-          <NumberInput label={t('props.minItems')} integer min={0} value={num(s.minItems)} onChange={(v) => apply((m) => setSchema(m, id, 'minItems', v))} />
-          <NumberInput label={t('props.maxItems')} integer min={0} value={num(s.maxItems)} onChange={(v) => apply((m) => setSchema(m, id, 'maxItems', v))} />
+          <NumberInput label={t('props.minItems')} integer min={0} value={num(s.minItems)} onChange={set.num('minItems')} />
+          <NumberInput label={t('props.maxItems')} integer min={0} value={num(s.maxItems)} onChange={set.num('maxItems')} />
         </div>
       ) : null}
       {kind === 'repeat' ? (
         <>
-          <TextInput label={t('props.addLabel')} value={str(uiOption(node, 'addLabel'))} onChange={(v) => apply((m) => setUIOption(m, id, 'addLabel', v || undefined))} />
-          <TextInput
-            label={t('props.itemTitle')}
-            help={t('props.itemTitle.help')}
-            value={str(isObject(s.items) ? s.items.title : undefined)}
-            onChange={(v) => apply((m) => setItemsSchema(m, id, 'title', v || undefined))}
-          />
+          <TextInput label={t('props.addLabel')} value={str(uiOption(node, 'addLabel'))} onChange={set.option<string>('addLabel', true)} />
+          <TextInput label={t('props.itemTitle')} help={t('props.itemTitle.help')} value={str(isObject(s.items) ? s.items.title : undefined)} onChange={set.itemTitle} />
         </>
       ) : null}
       {kind === 'file' ? <FileProps node={node} fs={fs} /> : null}

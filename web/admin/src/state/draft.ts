@@ -3,7 +3,7 @@
 // changed (useDraft with a selector), and so that a pending autosave
 // survives navigating between pages of the app.
 
-import { useSyncExternalStore } from 'react'
+import { useRef, useSyncExternalStore } from 'react'
 import { api, ApiError, problemText } from '../api/client'
 import type { FieldError, Procedure, ProcedureDoc, Status } from '../api/types'
 
@@ -69,9 +69,13 @@ export class DraftStore {
     if (next === this.doc) return
     this.doc = next
     this.version++
-    this.meta = { ...this.meta, saveState: this.meta.saveState === 'conflict' ? 'conflict' : 'dirty' }
+    // The same meta object while the save state stays: a keystroke then
+    // re-renders only what reads the edited part (useDraftMeta readers, such
+    // as the editor's frame, re-render when "saved" turns to "dirty").
+    const saveState = this.meta.saveState === 'conflict' ? 'conflict' : 'dirty'
+    if (this.meta.saveState !== saveState) this.meta = { ...this.meta, saveState }
     this.emit()
-    if (this.meta.saveState !== 'conflict') this.schedule()
+    if (this.meta.saveState !== 'conflict' && !this.retired) this.schedule()
   }
 
   private schedule() {
@@ -81,13 +85,22 @@ export class DraftStore {
 
   /** clean tells whether everything typed is saved. */
   get clean() {
-    return this.meta.saveState === 'saved'
+    return this.retired || this.meta.saveState === 'saved'
+  }
+
+  private retired = false
+
+  /** retire stops the store for good (the procedure was renamed): no more saves to its old slug. */
+  retire = () => {
+    this.retired = true
+    clearTimeout(this.timer)
   }
 
   /** save sends the draft now (waits for a save in flight first). */
   save = async (force = false): Promise<boolean> => {
     clearTimeout(this.timer)
     if (this.inflight) await this.inflight
+    if (this.retired) return true
     if (this.version === this.sentVersion && this.meta.saveState === 'saved') return true
     if (this.meta.saveState === 'conflict' && !force) return false
     const sent = this.version
@@ -161,9 +174,24 @@ export function forgetDraft(slug: string) {
   stores.delete(slug)
 }
 
-/** useDraft reads a part of the document; the component re-renders when that part changes. */
-export function useDraft<T>(store: DraftStore, select: (d: ProcedureDoc) => T): T {
-  return useSyncExternalStore(store.subscribe, () => select(store.doc))
+/**
+ * useDraft reads a part of the document; the component re-renders when that
+ * part changes. The selector does not run again while the document and the
+ * selector stay the same (when only the save state changed); equal, when
+ * given, keeps the previous value when the new one is equal to it, for
+ * selectors that build a new object each time.
+ */
+export function useDraft<T>(store: DraftStore, select: (d: ProcedureDoc) => T, equal?: (a: T, b: T) => boolean): T {
+  const memo = useRef<{ doc: ProcedureDoc; select: (d: ProcedureDoc) => T; value: T } | null>(null)
+  const get = () => {
+    const doc = store.doc
+    const m = memo.current
+    if (m && m.doc === doc && m.select === select) return m.value
+    const value = select(doc)
+    memo.current = { doc, select, value: m && equal?.(m.value, value) ? m.value : value }
+    return memo.current.value
+  }
+  return useSyncExternalStore(store.subscribe, get)
 }
 
 /** useDraftMeta reads the save state, problems and status. */
