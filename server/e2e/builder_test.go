@@ -73,13 +73,35 @@ func TestBuilderCreatesPublishesAndRevisesProcedure(t *testing.T) {
 			t.Errorf("fields of the portal form after version 2 = %s, want %s", got, want)
 		}
 		step("portal shows version 2")
+
+		// The admin renames the address: the old links lead to the new one.
+		renameProcedure(admin)
+		citizen.open("/d/" + testSlug + "/form")
+		citizen.wantPath("/d/" + testRenamed + "/form")
+		step("address renamed")
 	})
+}
+
+// renameProcedure gives the procedure a new address from its general
+// settings.
+func renameProcedure(s *spa) {
+	do(s.t, s.ctx, "open the general settings", chromedp.Navigate(s.base+"/admin/#/p/"+testSlug+"/general"))
+	s.waitHeading("Paramètres généraux")
+	s.fill(field("//main", "Nouvelle adresse"), testRenamed)
+	s.click("rename", buttonText("Renommer l’adresse"))
+	s.waitStatus("L’adresse est maintenant /d/" + testRenamed + " ; l’ancienne (/d/" + testSlug + ") redirige vers elle.")
+	if loc := get(s.t, s.ctx, "read the location", chromedp.Location()); !strings.Contains(loc, "#/p/"+testRenamed+"/") {
+		s.t.Errorf("after renaming, the editor is at %s", loc)
+	}
+	s.checkPage("the general settings after renaming", false)
 }
 
 const (
 	testSlug   = "demande-test"
 	testTitle  = "Demande de test"
 	testPrefix = "DT"
+	// testRenamed is the address the procedure is renamed to at the end.
+	testRenamed = "demande-de-test"
 )
 
 // spa drives the admin single-page app. Its routes change the URL's hash
@@ -179,7 +201,7 @@ func createProcedure(s *spa) {
 	}
 	s.click("create the draft", buttonText("Créer le brouillon"))
 	s.waitHeading("Paramètres généraux")
-	s.wantText(`//main//p[@aria-labelledby="slug-label"]`, "/d/"+testSlug)
+	s.wantText(`//main//form[@aria-labelledby="slug-h"]//span[contains(@class,"mono")]`, "/d/"+testSlug)
 	s.fill(field("//main", "Préfixe des références"), testPrefix)
 	s.saved()
 	s.checkPage("the general settings", false)
