@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/guichet/guichet/builder"
 	"github.com/guichet/guichet/forms"
+	"github.com/guichet/guichet/server/httpx"
 	"github.com/guichet/guichet/server/runtime"
 	"github.com/guichet/guichet/server/store"
 )
@@ -34,7 +35,7 @@ func (h *Handler) actionFailed(c *fiber.Ctx, v *runtime.DossierView, st *actionS
 	case errors.As(err, &ve):
 		st.errs, st.status = ve.Errors, fiber.StatusUnprocessableEntity
 	case errors.As(err, &ae):
-		st.refusal, st.status = ae.PublicMessage(), fiber.StatusConflict
+		st.refusal, st.status = ae.In(httpx.Lang(c)), fiber.StatusConflict
 		if ae.Forbidden() {
 			st.status = fiber.StatusForbidden
 		}

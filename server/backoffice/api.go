@@ -32,6 +32,12 @@ func (h *Handler) requireActorJSON(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// localizeErrors puts the refusals of the runtime (runtime.ActionError) in
+// the request's language, for the problem details of the error handler.
+func localizeErrors(c *fiber.Ctx) error {
+	return runtime.Localize(c.Next(), httpx.Lang(c))
+}
+
 func (h *Handler) apiSession(c *fiber.Ctx) error {
 	a := actor(c)
 	return c.JSON(fiber.Map{"user": fiber.Map{"id": a.User.ID, "email": a.User.Email, "name": a.User.Name,

@@ -1,6 +1,7 @@
 package backoffice_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -145,7 +146,7 @@ func TestDossierPage(t *testing.T) {
 			}
 			// Activating a role twice is refused by the runtime (403).
 			body := post(t, secc, dossier+"/circulation", url.Values{"role": {"ocf"}, "mode": {"activate"}}, http.StatusForbidden)
-			mustShow(t, body, `<a href="#circulation">L’action n’a pas pu être effectuée : the role is already pending`)
+			mustShow(t, body, `<a href="#circulation">L’action n’a pas pu être effectuée : ce service est déjà activé, sans dates, sur ce dossier</a>`)
 		})
 
 		t.Run("invited role opens the dossier and cannot act for others", func(t *testing.T) {
@@ -156,7 +157,7 @@ func TestDossierPage(t *testing.T) {
 			mustShow(t, body, "Votre préavis : Chargé de sécurité communal", `id="opinion-securite-f-decision"`, `enctype="multipart/form-data"`)
 			mustHide(t, body, `/transitions/`, `name="mode"`)
 			body = post(t, secu, dossier+"/transitions/ouvrir", url.Values{}, http.StatusForbidden)
-			mustShow(t, body, "L’action n’a pas pu être effectuée : your role may not fire", `<a href="#main">`)
+			mustShow(t, body, "L’action n’a pas pu être effectuée : votre rôle ne vous permet pas d’effectuer «\u00a0Ouvrir l&#39;instruction\u00a0»", `<a href="#main">`)
 			// Refused before its form is read: 403, not a 422 for the empty form.
 			post(t, secu, dossier+"/transitions/refuser", url.Values{}, http.StatusForbidden)
 			post(t, secu, dossier+"/circulation", url.Values{"role": {"ocf"}, "mode": {"invite"}}, http.StatusForbidden)
@@ -168,8 +169,31 @@ func TestDossierPage(t *testing.T) {
 			body := done(t, secc, id, "/transitions/ouvrir", url.Values{}, "« Ouvrir l&#39;instruction » effectué.")
 			mustShow(t, body, "Ouvrir l&#39;instruction (Reçu → En instruction)", "État communiqué au demandeur : En cours d&#39;examen",
 				`action="`+dossier+`/transitions/refuser"`, `id="transition-refuser-f-motif"`)
-			// Fired again from the wrong state: refused.
-			post(t, secc, dossier+"/transitions/ouvrir", url.Values{}, http.StatusForbidden)
+			// Fired again from the wrong state: refused, in the agent's language.
+			body = post(t, secc, dossier+"/transitions/ouvrir", url.Values{}, http.StatusForbidden)
+			mustShow(t, body, "L’action n’a pas pu être effectuée : «\u00a0Ouvrir l&#39;instruction\u00a0» n’est pas possible depuis l’état «\u00a0En instruction\u00a0»")
+			body = post(t, secc, dossier+"/transitions/ouvrir?lang=en", url.Values{}, http.StatusForbidden)
+			mustShow(t, body, `<html lang="en">`, "The action could not be done: &#34;Ouvrir l&#39;instruction&#34; is not possible from the state &#34;En instruction&#34;")
+			mustHide(t, body, "n’est pas possible")
+			// The same refusal over the staff API, as problem details.
+			for _, tc := range []struct{ lang, want string }{
+				{"", `"Ouvrir l'instruction" is not possible from the state "En instruction"`}, // the cookie of the page
+				{"en", `"Ouvrir l'instruction" is not possible from the state "En instruction"`},
+				{"fr", "«\u00a0Ouvrir l'instruction\u00a0» n’est pas possible depuis l’état «\u00a0En instruction\u00a0»"}, // French again from now on
+			} {
+				path := "/api/staff/dossiers/" + id + "/transitions/ouvrir"
+				if tc.lang != "" {
+					path += "?lang=" + tc.lang
+				}
+				st, body := secc.JSON(http.MethodPost, path, nil)
+				var p struct {
+					Status int    `json:"status"`
+					Detail string `json:"detail"`
+				}
+				if err := json.Unmarshal([]byte(body), &p); err != nil || st != http.StatusForbidden || p.Status != st || p.Detail != tc.want {
+					t.Errorf("API refusal (lang %q): %d %s, want 403 with detail %q", tc.lang, st, body, tc.want)
+				}
+			}
 			// The refusal's form, sent empty then too short.
 			body = post(t, secc, dossier+"/transitions/refuser", url.Values{}, http.StatusUnprocessableEntity)
 			mustShow(t, body, "<title>Erreur : ", `<a href="#transition-refuser-f-motif">`, `id="transition-refuser-f-motif-error"`)
@@ -208,7 +232,8 @@ func TestDossierPage(t *testing.T) {
 			body = page(t, secc, dossier, http.StatusOK)
 			mustShow(t, body, "Préavis rendu – Chargé de sécurité communal : Favorable avec conditions", "Rendu le 23.11.2026 à 10:00 par secu")
 			// A returned opinion cannot be returned again.
-			post(t, secu, dossier+"/opinions/securite", url.Values{"decision": {"favourable"}, "text": {"Encore"}}, http.StatusForbidden)
+			body = post(t, secu, dossier+"/opinions/securite", url.Values{"decision": {"favourable"}, "text": {"Encore"}}, http.StatusForbidden)
+			mustShow(t, body, "L’action n’a pas pu être effectuée : le service «\u00a0Chargé de sécurité communal\u00a0» a déjà rendu son préavis sur ce dossier")
 		})
 
 		t.Run("comments", func(t *testing.T) {

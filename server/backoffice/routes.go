@@ -74,7 +74,7 @@ func (h *Handler) Routes(app fiber.Router) {
 
 	// Staff JSON API (session + X-CSRF-Token), same runtime and visibility
 	// as the pages.
-	api := app.Group("/api/staff", h.requireActorJSON)
+	api := app.Group("/api/staff", h.requireActorJSON, localizeErrors)
 	api.Get("/session", h.apiSession)
 	api.Get("/dossiers", h.apiInbox)
 	api.Get("/dossiers/:id", h.apiDossier)

@@ -17,20 +17,6 @@ import (
 // what was asked (wrong role, wrong state).
 var ErrForbidden = errors.New("not allowed")
 
-// ActionError explains why an action was refused or rolled back, in words
-// for the agent.
-type ActionError struct {
-	Msg string
-	Err error // ErrForbidden, store.ErrConflict, or a rule failure
-}
-
-func (e *ActionError) Error() string { return e.Msg }
-func (e *ActionError) Unwrap() error { return e.Err }
-
-func refuse(format string, args ...any) error {
-	return &ActionError{Msg: fmt.Sprintf(format, args...), Err: ErrForbidden}
-}
-
 // maxRuleDepth bounds chains of rules triggering rules.
 const maxRuleDepth = 8
 
@@ -171,10 +157,3 @@ func roleOf(m *builder.Message) string {
 	}
 	return m.To
 }
-
-// PublicMessage is the explanation shown to the user.
-func (e *ActionError) PublicMessage() string { return e.Msg }
-
-// Forbidden reports whether the action was refused (403) rather than
-// rolled back by a failing rule (409).
-func (e *ActionError) Forbidden() bool { return errors.Is(e.Err, ErrForbidden) }

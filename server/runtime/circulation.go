@@ -57,8 +57,8 @@ func (ch *change) mayCirculate(a *Actor, role string) bool {
 func (ch *change) dueFor(role, explicit string) (time.Time, error) {
 	if explicit != "" {
 		days, working, problem := builder.ParseDue(explicit)
-		if problem != "" {
-			return time.Time{}, refuse("%s", problem)
+		if problem != "" { // builder.Check refuses such a delay: a rule has one only if published unchecked
+			return time.Time{}, refuse(`write a delay as "10d" (calendar days) or "5wd" (working days)`)
 		}
 		return DueDate(ch.now, days, working), nil
 	}
@@ -74,7 +74,13 @@ func (ch *change) activate(role string, depth int) error {
 		return refuse("unknown role %q", role)
 	}
 	if i, ok := ch.invs[role]; ok {
-		return refuse("the role is already %s on this dossier", i.Status)
+		switch i.Status {
+		case store.InvitationPending:
+			return refuse("the role is already pending on this dossier")
+		case store.InvitationInvited:
+			return refuse("the role is already invited on this dossier")
+		}
+		return refuse("the role has already returned its opinion on this dossier")
 	}
 	i := &store.Invitation{ID: store.NewID(), DossierID: ch.d.ID, ProcedureID: ch.d.ProcedureID, RoleID: role,
 		Status: store.InvitationPending, ActivatedAt: ch.now, UpdatedAt: ch.now}
@@ -124,6 +130,9 @@ func (e *Engine) ReturnOpinion(ctx context.Context, a *Actor, dossierID, role st
 			return refuse("you do not hold the role %q", ch.p.Roles[role].Label)
 		}
 		i, ok := ch.invs[role]
+		if ok && i.Status == store.InvitationReturned {
+			return refuse("the role %q has already returned its opinion on this dossier", ch.p.Roles[role].Label)
+		}
 		if !ok || i.Status != store.InvitationInvited {
 			return refuse("the role %q is not invited to give its opinion on this dossier", ch.p.Roles[role].Label)
 		}

@@ -25,8 +25,8 @@ func (ch *change) emit(ev builder.ExprEvent, depth int) error {
 		return nil
 	}
 	if depth > maxRuleDepth {
-		return &ActionError{Msg: fmt.Sprintf("rules triggered each other more than %d times (%s): check the pipeline's rules for a loop",
-			maxRuleDepth, strings.Join(ch.chain, " → ")), Err: ErrRuleFailed}
+		return actionErrorf(ErrRuleFailed, "rules triggered each other more than %d times (%s): check the pipeline's rules for a loop",
+			maxRuleDepth, strings.Join(ch.chain, " → "))
 	}
 	for i := range ch.p.rules {
 		r := &ch.p.rules[i]
@@ -40,7 +40,7 @@ func (ch *change) emit(ev builder.ExprEvent, depth int) error {
 			}
 			out, err := expr.Run(r.cond, env)
 			if err != nil {
-				return &ActionError{Msg: fmt.Sprintf("rule %q: condition failed: %v", r.ID, err), Err: ErrRuleFailed}
+				return actionErrorf(ErrRuleFailed, "rule %q: condition failed: %v", r.ID, err)
 			}
 			if ok, _ := out.(bool); !ok {
 				continue
@@ -67,9 +67,9 @@ func ruleError(r *compiledRule, j int, err error) error {
 	case errors.As(err, &ae) && errors.Is(ae.Err, ErrRuleFailed):
 		return err
 	case errors.As(err, &ae):
-		return &ActionError{Msg: fmt.Sprintf("rule %q, action %d: %s", r.ID, j+1, ae.Msg), Err: ErrRuleFailed}
+		return actionErrorf(ErrRuleFailed, "rule %q, action %d: %s", r.ID, j+1, ae)
 	}
-	return &ActionError{Msg: fmt.Sprintf("rule %q, action %d: %v", r.ID, j+1, err), Err: errors.Join(ErrRuleFailed, err)}
+	return actionErrorf(errors.Join(ErrRuleFailed, err), "rule %q, action %d: %v", r.ID, j+1, err)
 }
 
 // exprEnv is what expressions see, with the decisions of the roles that

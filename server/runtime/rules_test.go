@@ -61,23 +61,25 @@ func TestRuleFailureRollsBackTheChange(t *testing.T) {
 		name  string
 		rules string
 		want  []string
+		fr    string // the French message, when checked
 	}{
 		{"set value fails at run time",
 			`[{"id": "compter", "on": "dossier.entered", "state": "examen",
 			   "do": [{"send": "note"}, {"set": "statut", "value": "'vu'"}, {"set": "tours", "value": "int(data.montant)"}]}]`,
-			[]string{`rule "compter", action 3`, "value of tours"}},
+			[]string{`rule "compter", action 3`, "value of tours"}, "règle «\u00a0compter\u00a0», action 3 : value of tours: "},
 		{"transition action from a wrong state",
 			`[{"id": "reprendre-auto", "on": "dossier.entered", "state": "examen",
 			   "do": [{"set": "statut", "value": "'vu'"}, {"send": "note"}, {"transition": "reprendre"}]}]`,
-			[]string{`rule "reprendre-auto", action 3`, `"Reprendre" is not possible from the state "Examen"`}},
+			[]string{`rule "reprendre-auto", action 3`, `"Reprendre" is not possible from the state "Examen"`},
+			"règle «\u00a0reprendre-auto\u00a0», action 3 : «\u00a0Reprendre\u00a0» n’est pas possible depuis l’état «\u00a0Examen\u00a0»"},
 		{"condition fails at run time",
 			`[{"id": "seuil", "on": "dossier.entered", "state": "examen", "if": "int(data.montant) > 3",
 			   "do": [{"send": "note"}]}]`,
-			[]string{`rule "seuil": condition failed`}},
+			[]string{`rule "seuil": condition failed`}, "règle «\u00a0seuil\u00a0» : la condition n’a pas pu être évaluée : "},
 		{"a rule triggered by a rule fails",
 			`[{"id": "enchainer", "on": "dossier.entered", "state": "examen", "do": [{"send": "note"}, {"transition": "attendre"}]},
 			  {"id": "compter", "on": "dossier.entered", "state": "attente", "do": [{"set": "tours", "value": "int(data.montant)"}]}]`,
-			[]string{`rule "compter", action 1`}},
+			[]string{`rule "compter", action 1`}, "règle «\u00a0compter\u00a0», action 1 : "},
 	}
 	apptest.EachDB(t, func(t *testing.T, db apptest.DB) {
 		a := newPipelineApp(t, db, apptest.NewClock(monday))
@@ -94,6 +96,12 @@ func TestRuleFailureRollsBackTheChange(t *testing.T) {
 
 				err := a.Engine.Fire(ctx, agent, id, "examiner", nil)
 				wantRuleError(t, err, tc.want...)
+				if fr := runtime.Message(err, "fr"); tc.fr != "" && !strings.HasPrefix(fr, tc.fr) {
+					t.Errorf("in French: %q, want it to start with %q", fr, tc.fr)
+				}
+				if en := runtime.Message(err, "en"); en != err.Error() {
+					t.Errorf("in English: %q, want %q", en, err.Error())
+				}
 
 				d, data := dossierRow(t, a, id)
 				if d.State != "recu" || d.ClosedAt != nil {
@@ -141,6 +149,9 @@ func TestRuleLoopStops(t *testing.T) {
 
 		err := a.Engine.Fire(context.Background(), agent, id, "examiner", nil)
 		wantRuleError(t, err, "rules triggered each other more than 8 times", "aller → retour → aller → retour")
+		if fr := runtime.Message(err, "fr-CH"); !strings.HasPrefix(fr, "les règles se sont déclenchées l’une l’autre plus de 8 fois (aller → retour → ") {
+			t.Errorf("in French: %q", fr)
+		}
 
 		if d, data := dossierRow(t, a, id); d.State != "recu" || data["statut"] != nil {
 			t.Errorf("dossier %s with %v after the loop, want recu untouched", d.State, data)

@@ -42,7 +42,7 @@ func (e *Engine) Fire(ctx context.Context, a *Actor, dossierID, id string, formD
 			}
 			out, err := expr.Run(prog, env)
 			if err != nil {
-				return &ActionError{Msg: fmt.Sprintf("guard of %q failed: %v", t.Label, err)}
+				return actionErrorf(nil, "guard of %q failed: %v", t.Label, err)
 			}
 			if ok, _ := out.(bool); !ok {
 				return refuse("the conditions of %q are not met", t.Label)
