@@ -93,5 +93,19 @@ func TestIntake(t *testing.T) {
 				t.Errorf("a consulted role downloads the file of a dossier it was not invited on: %d", resp.StatusCode)
 			}
 		})
+
+		t.Run("renamed procedure: the old address leads to the new one", func(t *testing.T) {
+			api := apptest.NewClient(t, base)
+			api.AdminAPI()
+			if resp, body := api.RawJSON(http.MethodPost, "/api/admin/procedures/saisie-guichet/rename", []byte(`{"slug": "saisie-accueil"}`)); resp.StatusCode != http.StatusOK {
+				t.Fatalf("rename: %d %s", resp.StatusCode, body)
+			}
+			resp, _ := admin.Get("/backoffice/saisie/saisie-guichet?x=1")
+			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusMovedPermanently || loc != "/backoffice/saisie/saisie-accueil?x=1" {
+				t.Errorf("old intake address: %d → %q", resp.StatusCode, loc)
+			}
+			mustShow(t, page(t, admin, "/backoffice/saisie/saisie-accueil", http.StatusOK), `<h1>Saisie d&#39;une demande au guichet</h1>`)
+			page(t, tech, "/backoffice/saisie/saisie-accueil", http.StatusNotFound)
+		})
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/guichet/guichet/server/httpx"
+	"github.com/guichet/guichet/server/portal"
 	"github.com/guichet/guichet/server/runtime"
 	"github.com/guichet/guichet/server/store"
 	"github.com/guichet/guichet/web"
@@ -56,8 +57,8 @@ func (h *Handler) Routes(app fiber.Router) {
 	app.Post("/backoffice/dossiers/:id/opinions/:role", h.requireStaff(h.returnOpinion))
 	app.Post("/backoffice/dossiers/:id/comments", h.requireStaff(h.addComment))
 	app.Get("/backoffice/saisie", h.requireStaff(h.listIntake))
-	app.Get("/backoffice/saisie/:slug", h.requireStaff(h.showIntake))
-	app.Post("/backoffice/saisie/:slug", h.requireStaff(h.submitIntake))
+	app.Get("/backoffice/saisie/:slug", h.requireStaff(portal.Renamed(h.rt, h.showIntake)))
+	app.Post("/backoffice/saisie/:slug", h.requireStaff(portal.Renamed(h.rt, h.submitIntake)))
 	app.Get("/backoffice/mailbox", h.requireAdmin(h.showMailbox))
 	app.Get("/backoffice/mailbox/:id", h.requireAdmin(h.showMailbox))
 	app.Get("/backoffice/admin/users", h.requireAdmin(h.listUsers))
