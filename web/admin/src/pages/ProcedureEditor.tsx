@@ -1,12 +1,12 @@
 // One procedure: its sections in a side navigation, the save state, and
 // the guard that keeps unsaved changes from being lost on leaving.
 
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react'
 import { problemText } from '../api/client'
 import { useT } from '../i18n/i18n'
 import { addGuard, href, useRoute } from '../app/router'
 import { focusPath } from '../app/paths'
-import { openDraft, useDraft, useDraftMeta, type DraftStore } from '../state/draft'
+import { openDraft, useDraft, useDraftHistory, useDraftMeta, type DraftStore } from '../state/draft'
 import { Status } from '../components/controls'
 import { StatusBadge } from './ProcedureList'
 import { GeneralSettings } from './GeneralSettings'
@@ -161,7 +161,10 @@ function Editor({ store }: { store: DraftStore }) {
             <span>{title || store.slug}</span> <StatusBadge status={meta.status} />
             {meta.currentVersion > 0 ? <span className="muted"> {t('list.version', { n: meta.currentVersion })}</span> : null}
           </p>
-          <SaveIndicator store={store} />
+          <div className="editor__tools">
+            <UndoControls store={store} />
+            <SaveIndicator store={store} />
+          </div>
         </div>
         <Suspense fallback={<p role="status">{t('app.loading')}</p>}>{content}</Suspense>
       </div>
@@ -193,6 +196,99 @@ function SaveIndicator({ store }: { store: DraftStore }) {
           </button>
         </>
       ) : null}
+    </div>
+  )
+}
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)
+
+/** undoShortcut tells what a key press asks: "undo", "redo" or nothing. */
+export function undoShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): 'undo' | 'redo' | null {
+  if (e.altKey || !(e.ctrlKey || e.metaKey)) return null
+  const k = e.key.toLowerCase()
+  if (k === 'z') return e.shiftKey ? 'redo' : 'undo'
+  if (k === 'y' && e.ctrlKey && !e.metaKey && !e.shiftKey) return 'redo'
+  return null
+}
+
+/**
+ * UndoControls: the "Annuler" / "Rétablir" buttons, Ctrl+Z / Cmd+Z and
+ * Ctrl+Shift+Z / Ctrl+Y / Cmd+Shift+Z anywhere in the editor, and a polite
+ * announcement of what happened.
+ *
+ * In a text field too, the shortcut undoes the draft's last step rather
+ * than leaving it to the browser: the fields are controlled by React, which
+ * rewrites their value on every keystroke, and the browser's own undo
+ * does not work reliably on such fields (it may do nothing, or restore a
+ * value React then overwrites, out of step with the draft). The draft's
+ * step includes that field's typing (rapid keystrokes are one step), so
+ * Ctrl+Z in a field still takes back what was just typed, and the result
+ * is the same in every field, list and graph. A part of the page that has
+ * its own undo (a code editor, say) opts out with data-native-undo.
+ *
+ * The buttons stay focusable when there is nothing to undo (aria-disabled,
+ * and a click does nothing), so focus is not lost after the last undo.
+ */
+function UndoControls({ store }: { store: DraftStore }) {
+  const t = useT()
+  const { canUndo, canRedo } = useDraftHistory(store)
+  // A counter, so that the same message twice in a row is announced again.
+  const [said, setSaid] = useState({ text: '', n: 0 })
+  const say = useCallback((text: string) => setSaid((s) => ({ text, n: s.n + 1 })), [])
+
+  const run = useCallback(
+    (what: 'undo' | 'redo') => {
+      if (what === 'undo') say(store.undo() ? t('undo.done') : t('undo.none'))
+      else say(store.redo() ? t('undo.redone') : t('undo.redo.none'))
+    },
+    [store, say, t],
+  )
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.isComposing) return
+      const what = undoShortcut(e)
+      if (!what) return
+      if (e.target instanceof Element && e.target.closest('[data-native-undo]')) return
+      e.preventDefault()
+      run(what)
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [run])
+
+  const undoKeys = isMac ? '⌘Z' : 'Ctrl+Z'
+  const redoKeys = isMac ? '⇧⌘Z' : 'Ctrl+Y'
+  return (
+    <div className="undo" role="group" aria-label={t('undo.group')}>
+      <button
+        type="button"
+        className="button button--small"
+        aria-label={t('undo.undo.label')}
+        aria-keyshortcuts="Control+Z Meta+Z"
+        aria-disabled={!canUndo}
+        title={`${t('undo.undo.label')} (${undoKeys})`}
+        onClick={() => canUndo && run('undo')}
+      >
+        <span aria-hidden="true">↶ </span>
+        {t('undo.undo')}
+      </button>
+      <button
+        type="button"
+        className="button button--small"
+        aria-label={t('undo.redo.label')}
+        aria-keyshortcuts="Control+Shift+Z Control+Y Meta+Shift+Z"
+        aria-disabled={!canRedo}
+        title={`${t('undo.redo.label')} (${redoKeys})`}
+        onClick={() => canRedo && run('redo')}
+      >
+        <span aria-hidden="true">↷ </span>
+        {t('undo.redo')}
+      </button>
+      <span className="visually-hidden" role="status" aria-live="polite">
+        {said.text}
+        {said.n % 2 ? '\u00a0' : ''}
+      </span>
     </div>
   )
 }

@@ -23,6 +23,18 @@ export interface DraftMeta {
 /** AUTOSAVE_MS is the pause after the last edit before the draft is saved. */
 export const AUTOSAVE_MS = 800
 
+/** COALESCE_MS: edits of the same part closer than this form one undo step. */
+export const COALESCE_MS = 600
+
+/** HISTORY_MAX is the number of undo steps kept. */
+export const HISTORY_MAX = 200
+
+/** DraftHistory tells whether undo and redo can do something. */
+export interface DraftHistory {
+  canUndo: boolean
+  canRedo: boolean
+}
+
 export class DraftStore {
   readonly slug: string
   doc: ProcedureDoc
@@ -33,6 +45,14 @@ export class DraftStore {
   private timer: ReturnType<typeof setTimeout> | undefined
   private inflight: Promise<boolean> | null = null
   private listeners = new Set<() => void>()
+  // Undo history: the documents are immutable values, so the steps are
+  // references to earlier documents (sharing all that did not change).
+  private past: ProcedureDoc[] = []
+  private future: ProcedureDoc[] = []
+  private lastEdit = 0
+  private lastKey = ''
+  /** history changes identity only when canUndo or canRedo changes. */
+  history: DraftHistory = { canUndo: false, canRedo: false }
 
   constructor(p: Procedure) {
     this.slug = p.slug
@@ -63,12 +83,63 @@ export class DraftStore {
     this.emit()
   }
 
-  /** update applies an immutable change to the document and schedules a save. */
-  update = (fn: (d: ProcedureDoc) => ProcedureDoc) => {
-    const next = fn(this.doc)
-    if (next === this.doc) return
+  /**
+   * update applies an immutable change to the document and schedules a save.
+   * It also records the change in the undo history: edits of the same part
+   * of the document (the same `key`, by default the path of what changed)
+   * that follow each other within COALESCE_MS form one step, so that undo
+   * takes back a word or a burst of typing, not one keystroke.
+   */
+  update = (fn: (d: ProcedureDoc) => ProcedureDoc, opts?: { key?: string }) => {
+    const prev = this.doc
+    const next = fn(prev)
+    if (next === prev) return
+    const now = Date.now()
+    const key = opts?.key ?? changedPath(prev, next)
+    const coalesce = this.past.length > 0 && this.future.length === 0 && now - this.lastEdit < COALESCE_MS && key === this.lastKey
+    if (!coalesce) {
+      this.past.push(prev)
+      if (this.past.length > HISTORY_MAX) this.past.splice(0, this.past.length - HISTORY_MAX)
+    }
+    this.future = []
+    this.lastEdit = now
+    this.lastKey = key
+    this.commit(next)
+  }
+
+  /** undo goes back one step of the history (saved like any edit). */
+  undo = (): boolean => {
+    const prev = this.past.pop()
+    if (prev === undefined) return false
+    this.future.push(this.doc)
+    this.lastEdit = 0 // the next edit starts a new step
+    this.commit(prev)
+    return true
+  }
+
+  /** redo goes forward one step that undo took back. */
+  redo = (): boolean => {
+    const next = this.future.pop()
+    if (next === undefined) return false
+    this.past.push(this.doc)
+    this.lastEdit = 0
+    this.commit(next)
+    return true
+  }
+
+  get canUndo() {
+    return this.past.length > 0
+  }
+
+  get canRedo() {
+    return this.future.length > 0
+  }
+
+  /** commit sets the document (an edit, an undo or a redo), tells the readers and schedules a save. */
+  private commit(next: ProcedureDoc) {
     this.doc = next
     this.version++
+    this.syncHistory()
     // The same meta object while the save state stays: a keystroke then
     // re-renders only what reads the edited part (useDraftMeta readers, such
     // as the editor's frame, re-render when "saved" turns to "dirty").
@@ -76,6 +147,22 @@ export class DraftStore {
     if (this.meta.saveState !== saveState) this.meta = { ...this.meta, saveState }
     this.emit()
     if (this.meta.saveState !== 'conflict' && !this.retired) this.schedule()
+  }
+
+  /** clearHistory forgets undo and redo (the draft was replaced by the server's). */
+  private clearHistory() {
+    this.past = []
+    this.future = []
+    this.lastEdit = 0
+    this.lastKey = ''
+    this.syncHistory()
+  }
+
+  /** syncHistory replaces `history` only when one of its flags changed (a stable snapshot for useDraftHistory). */
+  private syncHistory() {
+    const canUndo = this.past.length > 0
+    const canRedo = this.future.length > 0
+    if (this.history.canUndo !== canUndo || this.history.canRedo !== canRedo) this.history = { canUndo, canRedo }
   }
 
   private schedule() {
@@ -141,6 +228,7 @@ export class DraftStore {
     this.doc = p.draft
     this.revision = p.revision
     this.version = this.sentVersion = 0
+    this.clearHistory()
     this.setMeta({ saveState: 'saved', error: '', problems: p.problems, status: p.status, currentVersion: p.current_version, unpublished: p.has_unpublished_changes })
   }
 
@@ -194,12 +282,47 @@ export function useDraft<T>(store: DraftStore, select: (d: ProcedureDoc) => T, e
   return useSyncExternalStore(store.subscribe, get)
 }
 
+/**
+ * useDraftHistory reads whether undo and redo can do something; the
+ * component re-renders only when that changes (not on every edit), and
+ * useDraft readers do not re-render on history changes.
+ */
+export function useDraftHistory(store: DraftStore): DraftHistory {
+  return useSyncExternalStore(store.subscribe, () => store.history)
+}
+
 /** useDraftMeta reads the save state, problems and status. */
 export function useDraftMeta(store: DraftStore): DraftMeta {
   return useSyncExternalStore(store.subscribe, () => store.meta)
 }
 
 // ---------------------------------------------------------------- immutable helpers
+
+/**
+ * changedPath names the part of the document an edit changed: the path down
+ * which exactly one member differs (by reference), e.g. "title" or
+ * "scenarios/0/form". It is the default coalescing key of an undo step, so
+ * that typing in the title then, quickly, in another field makes two steps.
+ */
+export function changedPath(a: unknown, b: unknown, depth = 0): string {
+  if (depth > 8 || a === b || !a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return ''
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  let only: string | undefined
+  for (const k of Object.keys(y)) {
+    if (x[k] === y[k]) continue
+    if (only !== undefined) return ''
+    only = k
+  }
+  for (const k of Object.keys(x)) {
+    if (k in y || k === only) continue
+    if (only !== undefined) return ''
+    only = k
+  }
+  if (only === undefined) return ''
+  const rest = changedPath(x[only], y[only], depth + 1)
+  return rest ? only + '/' + rest : only
+}
 
 /** replaceAt returns a copy of list with element i replaced by fn(element). */
 export function replaceAt<T>(list: T[], i: number, fn: (v: T) => T): T[] {
