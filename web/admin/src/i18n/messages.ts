@@ -2,10 +2,12 @@
 // side. A test checks that every key the code uses is here.
 
 import { INTEGRATION } from './messages.integration'
+import { LIST } from './messages.list'
 import { PROBLEMS } from './messages.problems'
 import { ROLES } from './messages.roles'
 import { SETTINGS } from './messages.settings'
 import { SITE } from './messages.site'
+import { UNDO } from './messages.undo'
 
 export type Lang = 'fr' | 'en'
 
@@ -496,7 +498,7 @@ const CORE: Catalogue = {
   'integration.object': ['un objet JSON { … } est attendu', 'a JSON object { … } is expected'],
 }
 
-const M: Catalogue = { ...CORE, ...INTEGRATION, ...PROBLEMS, ...ROLES, ...SETTINGS, ...SITE }
+const M: Catalogue = { ...CORE, ...LIST, ...INTEGRATION, ...PROBLEMS, ...ROLES, ...SETTINGS, ...SITE, ...UNDO }
 
 const fr: Record<string, string> = {}
 const en: Record<string, string> = {}

@@ -6,11 +6,9 @@ import { useAsync } from '../lib/hooks'
 import { useT } from '../i18n/i18n'
 import { navigate } from '../app/router'
 import { Status, TextInput } from '../components/controls'
-import { slugName } from '../model/formOps'
+import { slugify } from '../lib/slug'
 
-export function slugify(s: string): string {
-  return slugName(s).replace(/_/g, '-').slice(0, 80)
-}
+export { slugify }
 
 export function CreateProcedure() {
   const t = useT()

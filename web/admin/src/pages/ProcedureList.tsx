@@ -1,13 +1,14 @@
 // The procedures: status, version, unpublished changes; create one or
-// import an exported file.
+// import an exported file; duplicate one, delete a never-published draft.
 
-import { useRef, useState } from 'react'
+import { Fragment, useRef, useState } from 'react'
 import { api, ApiError, problemText } from '../api/client'
 import type { ProcedureSummary } from '../api/types'
 import { useAsync } from '../lib/hooks'
 import { useLang, useT } from '../i18n/i18n'
 import { href, navigate } from '../app/router'
 import { Status, TextInput } from '../components/controls'
+import { DuplicateForm, RowActions, duplicateButtonId } from './ProcedureActions'
 
 export function StatusBadge({ status }: { status: string }) {
   const t = useT()
@@ -20,13 +21,18 @@ export function ProcedureList() {
   const [reload, setReload] = useState(0)
   const list = useAsync(() => api.procedures(), [reload])
   const [filter, setFilter] = useState('')
+  const [duplicating, setDuplicating] = useState('')
+  const [msg, setMsg] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null)
+  const heading = useRef<HTMLHeadingElement>(null)
   const procs = (list.data ?? []).filter((p) => !filter || (p.title + ' ' + p.slug).toLowerCase().includes(filter.toLowerCase()))
   const fmt = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-CH' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })
 
   return (
     <div className="page">
       <div className="page__head">
-        <h1>{t('list.title')}</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          {t('list.title')}
+        </h1>
         <div className="toolbar">
           <a className="button button--primary" href={href('/new')}>
             {t('list.new')}
@@ -34,6 +40,7 @@ export function ProcedureList() {
           <ImportButton onDone={() => setReload((n) => n + 1)} />
         </div>
       </div>
+      {msg ? <Status tone={msg.tone}>{msg.text}</Status> : null}
       <TextInput label={t('list.filter')} value={filter} onChange={setFilter} className="control--inline" />
       {list.loading && !list.data ? <p role="status">{t('app.loading')}</p> : null}
       {list.error ? <Status tone="error">{problemText(list.error)}</Status> : null}
@@ -47,27 +54,59 @@ export function ProcedureList() {
               <th scope="col">{t('list.col.version')}</th>
               <th scope="col">{t('list.col.audience')}</th>
               <th scope="col">{t('list.col.updated')}</th>
+              <th scope="col">{t('list.col.actions')}</th>
             </tr>
           </thead>
           <tbody>
             {procs.map((p: ProcedureSummary) => (
-              <tr key={p.slug}>
-                <th scope="row">
-                  <a href={href(`/p/${p.slug}/general`)}>{p.title || p.slug}</a>
-                  <div className="muted mono small">{p.slug}</div>
-                </th>
-                <td>
-                  <StatusBadge status={p.status} />
-                  {p.has_unpublished_changes && p.current_version > 0 ? <span className="badge badge--changes">{t('list.changes')}</span> : null}
-                </td>
-                <td>{p.current_version > 0 ? t('list.version', { n: p.current_version }) : '—'}</td>
-                <td>{p.audience ? t('audience.' + p.audience) : '—'}</td>
-                <td>{p.updated_at ? fmt.format(new Date(p.updated_at)) : ''}</td>
-              </tr>
+              <Fragment key={p.slug}>
+                <tr>
+                  <th scope="row">
+                    <a href={href(`/p/${p.slug}/general`)}>{p.title || p.slug}</a>
+                    <div className="muted mono small">{p.slug}</div>
+                  </th>
+                  <td>
+                    <StatusBadge status={p.status} />
+                    {p.has_unpublished_changes && p.current_version > 0 ? <span className="badge badge--changes">{t('list.changes')}</span> : null}
+                  </td>
+                  <td>{p.current_version > 0 ? t('list.version', { n: p.current_version }) : '—'}</td>
+                  <td>{p.audience ? t('audience.' + p.audience) : '—'}</td>
+                  <td>{p.updated_at ? fmt.format(new Date(p.updated_at)) : ''}</td>
+                  <td>
+                    <RowActions
+                      p={p}
+                      open={duplicating === p.slug}
+                      onDuplicate={() => {
+                        setMsg(null)
+                        setDuplicating(duplicating === p.slug ? '' : p.slug)
+                      }}
+                      onDeleted={() => {
+                        setMsg({ tone: 'ok', text: t('list.delete.done', { title: p.title || p.slug }) })
+                        setReload((n) => n + 1)
+                        heading.current?.focus()
+                      }}
+                      onError={(text) => setMsg({ tone: 'error', text })}
+                    />
+                  </td>
+                </tr>
+                {duplicating === p.slug ? (
+                  <tr>
+                    <td colSpan={6}>
+                      <DuplicateForm
+                        source={p}
+                        onCancel={() => {
+                          setDuplicating('')
+                          document.getElementById(duplicateButtonId(p.slug))?.focus()
+                        }}
+                      />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
             ))}
             {procs.length === 0 ? (
               <tr>
-                <td colSpan={5}>{t('list.empty')}</td>
+                <td colSpan={6}>{t('list.empty')}</td>
               </tr>
             ) : null}
           </tbody>
