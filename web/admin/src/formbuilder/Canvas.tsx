@@ -239,8 +239,11 @@ const FieldRow = memo(function FieldRow(p: RowProps) {
   // While a field is dragged dnd-kit gives every row of the list a transform,
   // most of them 0, 0: written as translate3d it would put each of the 100
   // rows on its own compositing layer at pick-up (and again at the drop).
+  // Likewise the transition: dnd-kit sets it on every row at pick-up; only
+  // a row that moves needs it.
   const tr = sortable.transform
-  const style = { transform: tr && (tr.x || tr.y) ? CSS.Translate.toString(tr) : undefined, transition: sortable.transition }
+  const moved = !!tr && (tr.x !== 0 || tr.y !== 0)
+  const style = moved ? { transform: CSS.Translate.toString(tr), transition: sortable.transition } : undefined
   return (
     <li ref={sortable.setNodeRef} style={style} className={'fb-row' + (sortable.isDragging ? ' fb-row--dragging' : '') + (node.box ? ' fb-row--group' : '')} data-field-id={p.id}>
       <RowBody {...p} handle={<RowHandle label={t('fb.handle', { name: label })} attributes={sortable.attributes} listeners={sortable.listeners} />} />
