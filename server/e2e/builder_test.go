@@ -205,6 +205,15 @@ func createProcedure(s *spa) {
 	s.fill(field("//main", "Préfixe des références"), testPrefix)
 	s.saved()
 	s.checkPage("the general settings", false)
+
+	// A change undone is saved too: the references made later start with
+	// testPrefix, not with the undone prefix.
+	s.fill(field("//main", "Préfixe des références"), "ZZ")
+	s.saved()
+	s.click("undo", `//button[@aria-label="Annuler la dernière modification"]`)
+	s.waitFor("the undo to be announced", `[...document.querySelectorAll('.undo [role=status]')].some(e => e.textContent.trim() === 'Modification annulée')`)
+	s.waitFor("the prefix to be back", xpathNode(field("//main", "Préfixe des références"))+`.value === `+jsString(testPrefix))
+	s.saved()
 }
 
 // buildForm adds an online scenario and builds its form: a text field, a
