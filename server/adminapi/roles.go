@@ -13,7 +13,11 @@ import (
 // procedure. The pipeline editor shows them next to each role and changes
 // them at once: unlike the draft, a binding is not versioned (it says who
 // works on the procedure, not how the procedure works), so it also applies
-// to the dossiers of published versions.
+// to the dossiers of published versions. A role that only the draft has
+// can be bound ahead of publication: its binding is pending, and gives no
+// access until a version with the role is published; a role that the
+// published version dropped leaves pending bindings, listed so that they
+// can be removed.
 
 // roleView is a role of the draft or of the published version, with the
 // groups bound to it.
@@ -27,6 +31,9 @@ type roleView struct {
 	// InDraft tells whether the draft still has the role.
 	InDraft bool     `json:"inDraft"`
 	Groups  []string `json:"groups"`
+	// Kind of the bindings: the published role's kind, or "pending"
+	// (no access) when the published version does not have the role.
+	Binding string `json:"binding"`
 }
 
 type groupView struct {
@@ -71,7 +78,11 @@ func (h *Handler) procedureRoles(c *fiber.Ctx) (*store.ProcedureOverview, []role
 	add := func(r builder.Role) {
 		_, d := inDraft[r.ID]
 		_, p := published[r.ID]
-		out = append(out, roleView{ID: r.ID, Label: r.Label, Kind: string(r.Kind), Published: p, InDraft: d, Groups: []string{}})
+		v := roleView{ID: r.ID, Label: r.Label, Kind: string(r.Kind), Published: p, InDraft: d, Groups: []string{}, Binding: store.BindingPending}
+		if p {
+			v.Binding = string(published[r.ID].Kind)
+		}
+		out = append(out, v)
 	}
 	for _, r := range published {
 		add(r)
@@ -79,6 +90,18 @@ func (h *Handler) procedureRoles(c *fiber.Ctx) (*store.ProcedureOverview, []role
 	for id, r := range inDraft {
 		if _, ok := published[id]; !ok {
 			add(r)
+		}
+	}
+	// Roles that neither has any more, still bound.
+	bs, err := store.Bindings(ctx(c), h.db.Read, o.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, b := range bs {
+		_, d := inDraft[b.RoleID]
+		_, p := published[b.RoleID]
+		if !d && !p && !slices.ContainsFunc(out, func(r roleView) bool { return r.ID == b.RoleID }) {
+			out = append(out, roleView{ID: b.RoleID, Label: b.RoleID, Groups: []string{}, Binding: store.BindingPending})
 		}
 	}
 	slices.SortFunc(out, func(a, b roleView) int {
@@ -154,7 +177,10 @@ func (h *Handler) bindRole(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := store.Bind(ctx(c), h.db.Write, &store.RoleBinding{ProcedureID: o.ID, RoleID: r.ID, GroupID: g.ID, Kind: r.Kind}); err != nil {
+	if !r.Published && !r.InDraft {
+		return problem(fiber.StatusNotFound, "the procedure "+o.Slug+" has no role "+r.ID+" any more: its bindings can only be removed")
+	}
+	if err := store.Bind(ctx(c), h.db.Write, &store.RoleBinding{ProcedureID: o.ID, RoleID: r.ID, GroupID: g.ID, Kind: r.Binding}); err != nil {
 		return err
 	}
 	slog.InfoContext(ctx(c), "role bound", "procedure", o.Slug, "role", r.ID, "group", g.Name, "by", h.user(c).ID)

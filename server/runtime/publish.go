@@ -58,19 +58,18 @@ func (e *Engine) PublishDefinition(ctx context.Context, def *builder.Procedure, 
 		if v, err = store.Publish(ctx, tx, p, raw, by, e.now().UTC()); err != nil {
 			return err
 		}
-		// A role may change kind (consulted → processing): its bindings
-		// follow the version that now decides access.
+		// Bindings follow the version that now decides access: a role may
+		// change kind (consulted → processing), appear (bound ahead of
+		// publication) or go (its bindings give no access any more).
+		kinds := map[string]string{}
 		for _, s := range def.Scenarios {
-			if s.Pipeline == nil {
-				continue
-			}
-			for _, r := range s.Pipeline.Roles {
-				if err := store.SetBindingKind(ctx, tx, p.ID, r.ID, string(r.Kind)); err != nil {
-					return err
+			if s.Pipeline != nil {
+				for _, r := range s.Pipeline.Roles {
+					kinds[r.ID] = string(r.Kind)
 				}
 			}
 		}
-		return nil
+		return store.SyncBindingKinds(ctx, tx, p.ID, kinds)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("publish %s: %w", def.Slug, err)

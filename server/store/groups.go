@@ -91,12 +91,30 @@ func Bind(ctx context.Context, db bun.IDB, b *RoleBinding) error {
 	return err
 }
 
-// SetBindingKind records the kind a published version gives role: the
-// bindings keep a copy of it so that access is decided without loading
+// BindingPending is the kind of a binding whose role the published
+// version does not have (yet, or any more): it gives no access.
+const BindingPending = "pending"
+
+// SyncBindingKinds gives the bindings of a procedure the kinds of the
+// roles of the version that now decides access (kinds maps role ID →
+// kind); bindings of any other role become [BindingPending]. The bindings
+// keep a copy of the kind so that access is decided without loading
 // pipelines.
-func SetBindingKind(ctx context.Context, db bun.IDB, procedureID, roleID, kind string) error {
-	_, err := db.NewUpdate().Model((*RoleBinding)(nil)).Set("kind = ?", kind).
-		Where("procedure_id = ? AND role_id = ? AND kind <> ?", procedureID, roleID, kind).Exec(ctx)
+func SyncBindingKinds(ctx context.Context, db bun.IDB, procedureID string, kinds map[string]string) error {
+	ids := make([]string, 0, len(kinds))
+	for role, kind := range kinds {
+		ids = append(ids, role)
+		if _, err := db.NewUpdate().Model((*RoleBinding)(nil)).Set("kind = ?", kind).
+			Where("procedure_id = ? AND role_id = ? AND kind <> ?", procedureID, role, kind).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	q := db.NewUpdate().Model((*RoleBinding)(nil)).Set("kind = ?", BindingPending).
+		Where("procedure_id = ? AND kind <> ?", procedureID, BindingPending)
+	if len(ids) > 0 {
+		q = q.Where("role_id NOT IN (?)", bun.In(ids))
+	}
+	_, err := q.Exec(ctx)
 	return err
 }
 
@@ -118,11 +136,12 @@ func Bindings(ctx context.Context, db bun.IDB, procedureID string) ([]RoleBindin
 }
 
 // UserRoles returns the bindings that apply to a user (through the groups
-// they belong to).
+// they belong to); pending bindings give no role.
 func UserRoles(ctx context.Context, db bun.IDB, userID string) ([]RoleBinding, error) {
 	var bs []RoleBinding
 	err := db.NewSelect().Model(&bs).
 		Where("group_id IN (?)", db.NewSelect().Model((*GroupMember)(nil)).Column("group_id").Where("user_id = ?", userID)).
+		Where("kind <> ?", BindingPending).
 		Scan(ctx)
 	return bs, err
 }
@@ -134,7 +153,7 @@ func RoleMemberEmails(ctx context.Context, db bun.IDB, procedureID, roleID strin
 	err := db.NewSelect().Model((*User)(nil)).Column("email").
 		Where("id IN (?)", db.NewSelect().Model((*GroupMember)(nil)).Column("user_id").
 			Where("group_id IN (?)", db.NewSelect().Model((*RoleBinding)(nil)).Column("group_id").
-				Where("procedure_id = ? AND role_id = ?", procedureID, roleID))).
+				Where("procedure_id = ? AND role_id = ? AND kind <> ?", procedureID, roleID, BindingPending))).
 		Order("email").Scan(ctx, &emails)
 	return emails, err
 }

@@ -13,6 +13,8 @@ export interface RoleBinding {
   inDraft: boolean
   /** IDs of the groups bound to the role. */
   groups: string[]
+  /** The bindings' kind: pending ones give no access (the published version lacks the role). */
+  binding: 'processing' | 'consulted' | 'pending'
 }
 
 export interface Group {

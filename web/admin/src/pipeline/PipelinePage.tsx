@@ -2,7 +2,7 @@
 // lists of states, transitions, roles, messages and rules that do
 // everything the graph does with the keyboard.
 
-import { RoleGroups, useRoleBindings } from './RoleGroups'
+import { DroppedRoles, RoleGroups, useRoleBindings } from './RoleGroups'
 import { lazy, memo, Suspense, useId, useState, type ReactNode } from 'react'
 import type { Action, Form, Message, Pipeline, Role, Rule, State, Transition } from '../api/types'
 import { useT } from '../i18n/i18n'
@@ -272,6 +272,7 @@ function Roles({ p, set, base, slug }: { p: Pipeline; set: SetP; base: string; s
         {bindings.error ? <p className="field-error">{bindings.error}</p> : null}
         {bindings.done ? <p className="status status--ok">{bindings.done}</p> : null}
       </div>
+      <DroppedRoles state={bindings} />
       <ol className="cards">
         {list.map((r, i) => (
           <li key={i} className="card" data-path={`${base}.roles[${i}]`}>

@@ -43,12 +43,13 @@ export function RoleGroups({ state, role, roleLabel, path }: { state: RoleBindin
   const t = useT()
   const { data } = state
   if (!data) return null
-  const bound = data.roles.find((r) => r.id === role)?.groups ?? []
+  const info = data.roles.find((r) => r.id === role)
+  const bound = info?.groups ?? []
   const label = (id: string) => data.groups.find((g) => g.id === id)?.label ?? id
   return (
     <Checklist
       label={t('role.groups')}
-      help={t('role.groups.help')}
+      help={info && !info.published ? t('role.groups.pending') : t('role.groups.help')}
       values={bound}
       options={data.groups.map((g) => ({ value: g.id, label: g.label || g.name }))}
       empty={t('role.groups.none')}
@@ -60,5 +61,31 @@ export function RoleGroups({ state, role, roleLabel, path }: { state: RoleBindin
         else if (removed) void state.change(role, removed, false, t('role.groups.unbound', { group: label(removed), role: roleLabel }))
       }}
     />
+  )
+}
+
+/** DroppedRoles lists the roles that neither the draft nor the published version has any more but that groups still hold (without access): their bindings can be removed. */
+export function DroppedRoles({ state }: { state: RoleBindingsState }) {
+  const t = useT()
+  const dropped = state.data?.roles.filter((r) => !r.published && !r.inDraft && r.groups.length > 0) ?? []
+  if (dropped.length === 0) return null
+  const label = (id: string) => state.data?.groups.find((g) => g.id === id)?.label ?? id
+  return (
+    <div className="notice" role="group" aria-labelledby="dropped-roles-h">
+      <h3 id="dropped-roles-h">{t('role.dropped')}</h3>
+      <p className="help">{t('role.dropped.help')}</p>
+      <ul>
+        {dropped.flatMap((r) =>
+          r.groups.map((g) => (
+            <li key={r.id + '/' + g}>
+              {t('role.dropped.item', { role: r.id, group: label(g) })}{' '}
+              <button type="button" className="button button--small" onClick={() => void state.change(r.id, g, false, t('role.groups.unbound', { group: label(g), role: r.id }))}>
+                {t('role.dropped.remove', { role: r.id, group: label(g) })}
+              </button>
+            </li>
+          )),
+        )}
+      </ul>
+    </div>
   )
 }
