@@ -3,130 +3,27 @@ package builder
 import (
 	"bytes"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/guichet/guichet/internal/i18ncheck"
 )
 
-// translatable are the functions whose argument at the index is a format
-// (or noun) of the catalogue.
-var translatable = map[string]int{"addf": 1, "newProblem": 1, "textf": 0, "noun": 0}
-
-// plumbing are the functions that pass a format on rather than write one.
-var plumbing = []string{"addf", "newProblem", "textf", "in"}
-
-// catalogueKeys returns the formats and nouns of the problems written in
-// builder/*.go, failing on a format that is not a string literal.
-func catalogueKeys(t *testing.T) map[string]string {
-	t.Helper()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
-	keys := map[string]string{} // format → position
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, decl := range f.Decls {
-			enclosing := "" // the function, or "" for a package-level declaration
-			if fn, ok := decl.(*ast.FuncDecl); ok {
-				enclosing = fn.Name.Name
-			}
-			ast.Inspect(decl, func(n ast.Node) bool {
-				call, ok := n.(*ast.CallExpr)
-				if !ok {
-					return true
-				}
-				var callee string
-				switch f := call.Fun.(type) {
-				case *ast.Ident:
-					callee = f.Name
-				case *ast.SelectorExpr:
-					callee = f.Sel.Name
-				}
-				at, ok := translatable[callee]
-				if !ok || len(call.Args) <= at {
-					return true
-				}
-				pos := fset.Position(call.Args[at].Pos()).String()
-				lit, ok := call.Args[at].(*ast.BasicLit)
-				if !ok || lit.Kind != token.STRING {
-					if !slices.Contains(plumbing, enclosing) {
-						t.Errorf("%s: the format of %s is not a string literal, so it cannot be checked for a translation", pos, callee)
-					}
-					return true
-				}
-				s, err := strconv.Unquote(lit.Value)
-				if err != nil {
-					t.Fatalf("%s: %v", pos, err)
-				}
-				keys[s] = pos
-				return true
-			})
-		}
-	}
-	if len(keys) < 100 {
-		t.Fatalf("found only %d formats: is the parsing broken?", len(keys))
-	}
-	return keys
-}
-
-var verbRE = regexp.MustCompile(`%(?:\[\d+\])?[-+# 0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z%]`)
-
-// verbs returns the sorted verbs of a format, %q counting as %s since
-// French quotes with « %s ».
-func verbs(format string) []string {
-	var out []string
-	for _, v := range verbRE.FindAllString(format, -1) {
-		if v == "%%" {
-			continue
-		}
-		v = v[len(v)-1:]
-		if v == "q" {
-			v = "s"
-		}
-		out = append(out, v)
-	}
-	slices.Sort(out)
-	return out
+// problemSource is where builder writes the formats and nouns of its
+// problems.
+var problemSource = i18ncheck.Source{
+	Translatable: map[string]int{"addf": 1, "newProblem": 1, "textf": 0, "noun": 0},
+	Plumbing:     []string{"addf", "newProblem", "textf", "in"},
 }
 
 // TestFrenchCatalogue fails when a problem's format or noun has no French
 // translation, when the translation has other verbs, and when the
 // catalogue holds a translation nothing uses.
 func TestFrenchCatalogue(t *testing.T) {
-	keys := catalogueKeys(t)
-	for k, pos := range keys {
-		fr, ok := french[k]
-		if !ok {
-			t.Errorf("%s: no French translation of %q in problems_fr.go", pos, k)
-			continue
-		}
-		if got, want := verbs(fr), verbs(k); !slices.Equal(got, want) {
-			t.Errorf("%s: the translation of %q has verbs %v, want %v", pos, k, got, want)
-		}
-		if strings.Contains(fr, `"%s"`) || strings.Contains(fr, "%q") {
-			t.Errorf("the translation of %q should quote with « %%s »: %q", k, fr)
-		}
-	}
-	for k := range french {
-		if _, ok := keys[k]; !ok {
-			t.Errorf("problems_fr.go translates %q, which no problem uses", k)
-		}
-	}
+	i18ncheck.Compare(t, problemSource.Formats(t, 100), french, "problems_fr.go")
 }
 
 // TestCheckGoldenFrench renders the problems of testdata/*.json in French
