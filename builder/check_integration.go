@@ -110,10 +110,14 @@ func (ic *integrationChecker) checkURL(path string, in *Integration) {
 	if u.Fragment != "" || u.RawQuery != "" {
 		ic.addf(path, "the URL is a base address without query or fragment; paths are added to it")
 	}
+	host := strings.ToLower(u.Hostname())
+	if ip, err := netip.ParseAddr(host); err == nil && IsMetadataAddress(ip) {
+		ic.addf(path, "%s is a cloud metadata address: calls to it are always refused", host)
+		return
+	}
 	if in.Internal {
 		return
 	}
-	host := strings.ToLower(u.Hostname())
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		ic.addf(path, "%s is the local machine: calls to it are refused unless the integration is marked internal", host)
 		return

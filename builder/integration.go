@@ -393,5 +393,28 @@ func BlockedAddress(ip netip.Addr) string {
 	return ""
 }
 
+// metadataPrefixes are the cloud instance metadata endpoints: AWS, GCP,
+// Azure, OpenStack, DigitalOcean, Oracle… (the whole 169.254.169.0/24
+// around 169.254.169.254), AWS over IPv6, AWS ECS task metadata, Alibaba
+// Cloud. They give the server's own credentials away.
+var metadataPrefixes = []netip.Prefix{
+	netip.MustParsePrefix("169.254.169.0/24"),
+	netip.MustParsePrefix("169.254.170.2/32"),
+	netip.MustParsePrefix("fd00:ec2::254/128"),
+	netip.MustParsePrefix("100.100.100.200/32"),
+}
+
+// IsMetadataAddress says whether ip is a cloud metadata endpoint: calls to
+// it are refused even for internal integrations.
+func IsMetadataAddress(ip netip.Addr) bool {
+	ip = ip.Unmap().WithZone("")
+	for _, p := range metadataPrefixes {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
 // sharedAddressSpace is RFC 6598's 100.64.0.0/10.
 var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")

@@ -24,6 +24,7 @@ func init() {
 // checks that every format has its translation, with the same verbs (a
 // %q becomes « %s »).
 var french = map[string]string{
+	"%s is a cloud metadata address: calls to it are always refused": "%s est une adresse de métadonnées d’hébergement : les appels vers elle sont toujours refusés",
 	// The procedure.
 	"there is no procedure": "il n’y a pas de démarche",
 	"a slug is required: it names the procedure in its address (/d/{slug})":          "l’adresse (slug) est obligatoire : elle nomme la démarche dans son lien (/d/{slug})",

@@ -123,36 +123,4 @@ func position(data []byte, offset int64) (line, col int) {
 
 // pathToPointer turns a builder JSONPath ($.scenarios[1]["ui:pages"])
 // into an RFC 6901 pointer (/scenarios/1/ui:pages); "$" is "".
-func pathToPointer(path string) string {
-	var b strings.Builder
-	rest := strings.TrimPrefix(path, "$")
-	for rest != "" {
-		var tok string
-		switch {
-		case rest[0] == '.':
-			end := strings.IndexAny(rest[1:], ".[")
-			if end < 0 {
-				end = len(rest) - 1
-			}
-			tok, rest = rest[1:end+1], rest[end+1:]
-		case strings.HasPrefix(rest, `["`):
-			q, err := strconv.QuotedPrefix(rest[1:])
-			if err != nil {
-				return b.String()
-			}
-			tok, _ = strconv.Unquote(q)
-			rest = strings.TrimPrefix(rest[1+len(q):], "]")
-		case rest[0] == '[':
-			end := strings.IndexByte(rest, ']')
-			if end < 0 {
-				return b.String()
-			}
-			tok, rest = rest[1:end], rest[end+1:]
-		default:
-			return b.String()
-		}
-		b.WriteByte('/')
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(tok))
-	}
-	return b.String()
-}
+func pathToPointer(path string) string { return httpx.PathPointer(path) }

@@ -4,15 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/guichet/guichet/builder"
 	"github.com/guichet/guichet/server/jobs"
@@ -31,6 +36,8 @@ type conn struct {
 	def    *builder.Integration
 	client *http.Client
 	secret string // auth secret value ("" for none)
+	// redact hides the secret in what the application answers.
+	redact redactor
 }
 
 // connect resolves the integration's secret.
@@ -42,6 +49,7 @@ func (s *Service) connect(ctx context.Context, ci *compiled) (*conn, error) {
 			return nil, err
 		}
 		c.secret = v
+		c.redact = newRedactor(a, v)
 	}
 	return c, nil
 }
@@ -52,7 +60,14 @@ type answer struct {
 	header   http.Header
 	body     []byte
 	duration time.Duration
+	// redact hides the secret of the request in what is quoted of the
+	// answer (error messages, kept on jobs and shown to admins).
+	redact redactor
 }
+
+// quote is the start of the answer's body, for an error message, without
+// the secret.
+func (a *answer) quote() string { return excerpt([]byte(a.redact.text(string(a.body)))) }
 
 // CallError is a failed call to a business application, classified:
 // Retryable calls (network errors, timeouts, 5xx, 408, 429, malformed
@@ -123,12 +138,14 @@ func (c *conn) exchange(ctx context.Context, method, url string, body []byte, de
 	if err != nil {
 		return nil, req.Header, networkError(method, url, err, c.def.RequestTimeout())
 	}
-	a := &answer{status: resp.StatusCode, header: resp.Header, body: b, duration: time.Since(start)}
+	a := &answer{status: resp.StatusCode, header: resp.Header, body: b, duration: time.Since(start), redact: c.redact}
 	if len(b) > maxResponseBytes {
 		a.body = b[:maxResponseBytes]
 		return a, req.Header, &CallError{Status: resp.StatusCode, Msg: fmt.Sprintf("%s %s: the answer is larger than %d bytes", method, url, maxResponseBytes)}
 	}
-	return a, req.Header, classify(method, url, a)
+	shown := *a // the error message quotes the answer: without the secret
+	shown.body = []byte(c.redact.text(string(a.body)))
+	return a, req.Header, classify(method, url, &shown)
 }
 
 // networkError classifies an error without answer: retryable, except an
@@ -168,7 +185,11 @@ func classify(method, url string, a *answer) error {
 func excerpt(b []byte) string {
 	s := strings.Join(strings.Fields(string(b)), " ")
 	if len(s) > 200 {
-		s = s[:200] + "…"
+		cut := 200
+		for cut > 0 && !utf8.RuneStart(s[cut]) { // not in the middle of a character
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	return s
 }
@@ -216,3 +237,123 @@ func retryLater(in *builder.Integration, attempt int, err error) error {
 // permanent marks an error that retrying cannot fix: the job is kept as
 // dead, with its error, until an admin retries it.
 func permanent(err error) error { return fmt.Errorf("%w: %w", jobs.ErrPermanent, err) }
+
+// mask replaces secrets in what is shown to admins.
+const mask = "••••"
+
+// redactor replaces with mask every form the secret of an integration
+// may take in what a business application answers, longest first: the
+// value, its base64, the base64 of username:value (basic auth), the key
+// material of a Standard Webhooks secret (the base64 after whsec_ and
+// the key itself), each also as JSON escapes it. An application may echo
+// the Authorization header it got, or print its configuration.
+type redactor []string
+
+// newRedactor returns the redactor of secret value used by auth a.
+func newRedactor(a *builder.IntegrationAuth, value string) redactor {
+	if value == "" {
+		return nil
+	}
+	raw := []string{value}
+	b64 := func(s string) {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			raw = append(raw, enc.EncodeToString([]byte(s)))
+		}
+	}
+	b64(value)
+	if a != nil && a.Kind == builder.AuthBasic {
+		b64(a.Username + ":" + value)
+	}
+	if a != nil && a.Kind == builder.AuthSignature {
+		if enc, ok := strings.CutPrefix(value, "whsec_"); ok {
+			raw = append(raw, enc)
+			if key, err := base64.StdEncoding.DecodeString(enc); err == nil && len(key) > 0 {
+				raw = append(raw, string(key))
+				b64(string(key))
+			}
+		}
+	}
+	if q := url.QueryEscape(value); q != value {
+		raw = append(raw, q)
+	}
+	var forms redactor
+	for _, f := range raw {
+		forms = append(forms, f)
+		forms = append(forms, jsonEscapes(f)...)
+	}
+	slices.SortFunc(forms, func(x, y string) int { return len(y) - len(x) })
+	return slices.Compact(forms)
+}
+
+// jsonEscapes returns how JSON encoders may write s inside a string:
+// Go's (<, > and & escaped or not), with / escaped (PHP), with every
+// non-ASCII character escaped (PHP, Python).
+func jsonEscapes(s string) []string {
+	var out []string
+	for _, html := range []bool{true, false} {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(html)
+		if enc.Encode(s) != nil {
+			continue
+		}
+		e := strings.TrimSuffix(b.String(), "\n")
+		e = e[1 : len(e)-1]
+		out = append(out, e, strings.ReplaceAll(e, "/", `\/`), asciiEscape(e), asciiEscape(strings.ReplaceAll(e, "/", `\/`)))
+	}
+	return slices.DeleteFunc(out, func(e string) bool { return e == s })
+}
+
+// asciiEscape writes the non-ASCII characters of a JSON string's content
+// as \uXXXX escapes (UTF-16 surrogate pairs beyond the BMP).
+func asciiEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			b.WriteRune(r)
+		case r > 0xFFFF:
+			r1, r2 := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, "\\u%04x\\u%04x", r1, r2)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	return b.String()
+}
+
+// text returns s with every form of the secret masked.
+func (r redactor) text(s string) string {
+	for _, f := range r {
+		s = strings.ReplaceAll(s, f, mask)
+	}
+	return s
+}
+
+// cut is text for s cut short: it also masks the end of s when it is the
+// start (four bytes or more) of a form of the secret.
+func (r redactor) cut(s string) string {
+	s = r.text(s)
+	cut := len(s)
+	for _, f := range r {
+		for i := max(0, len(s)-len(f)+1); i <= len(s)-4 && i < cut; i++ {
+			if strings.HasPrefix(f, s[i:]) {
+				cut = i
+				break
+			}
+		}
+	}
+	if cut < len(s) {
+		return s[:cut] + mask
+	}
+	return s
+}
+
+// header returns h, one line per name, masked.
+func (r redactor) header(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, vs := range h {
+		out[r.text(k)] = r.text(strings.Join(vs, ", "))
+	}
+	return out
+}

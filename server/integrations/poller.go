@@ -169,7 +169,7 @@ func pollAnswer(url string, a *answer) (any, error) {
 	var response any
 	if err := json.Unmarshal(a.body, &response); err != nil {
 		return nil, &CallError{Status: a.status, Retryable: true,
-			Msg: fmt.Sprintf("GET %s: the answer %d is not valid JSON (%v): %s", url, a.status, err, excerpt(a.body))}
+			Msg: fmt.Sprintf("GET %s: the answer %d is not valid JSON (%v): %s", url, a.status, err, a.quote())}
 	}
 	return response, nil
 }

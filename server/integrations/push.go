@@ -173,7 +173,7 @@ func pushAnswer(a *answer) (any, error) {
 	if len(strings.TrimSpace(string(a.body))) > 0 {
 		if err := json.Unmarshal(a.body, &response); err != nil {
 			return nil, &CallError{Status: a.status, Retryable: true,
-				Msg: fmt.Sprintf("the answer %d is not valid JSON (%v): %s", a.status, err, excerpt(a.body))}
+				Msg: fmt.Sprintf("the answer %d is not valid JSON (%v): %s", a.status, err, a.quote())}
 		}
 	}
 	return response, nil

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -112,21 +111,24 @@ type testMappingError struct {
 // protection as the deliveries, and says what the answer's mapping would
 // do. It writes nothing.
 func (s *Service) testCall(c *fiber.Ctx) error {
+	lang := httpx.APILang(c)
 	if len(c.Body()) > MaxTestCallBytes {
-		return problem(http.StatusRequestEntityTooLarge, "a test call's body is at most %d bytes", MaxTestCallBytes)
+		return problem(http.StatusRequestEntityTooLarge, tr(lang, "le corps d’un appel d’essai fait au plus %d octets",
+			"a test call's body is at most %d bytes"), MaxTestCallBytes)
 	}
 	var in testCallRequest
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		return problem(http.StatusBadRequest, "the body must be a JSON object {\"integration\": {…}, \"call\": \"ping|push|poll\"}: %v", err)
+		return problem(http.StatusBadRequest, tr(lang, "le corps doit être un objet JSON {\"integration\": {…}, \"call\": \"ping|push|poll\"} : %v",
+			"the body must be a JSON object {\"integration\": {…}, \"call\": \"ping|push|poll\"}: %v"), err)
 	}
 	ctx := c.UserContext()
-	t, err := s.prepareTest(ctx, &in)
+	t, err := s.prepareTest(ctx, &in, lang)
 	if err != nil {
 		return err
 	}
-	res, err := t.run(ctx, s)
+	res, err := t.run(ctx, s, lang)
 	if err != nil {
 		return err
 	}
@@ -150,19 +152,21 @@ type testPlan struct {
 
 // prepareTest validates a test call: the integration passes the
 // builder's checks in its procedure's draft (or alone), has a URL and
-// what the call needs; it builds the sample dossier.
-func (s *Service) prepareTest(ctx context.Context, in *testCallRequest) (*testPlan, error) {
+// what the call needs; it builds the sample dossier. Its problems are in
+// lang.
+func (s *Service) prepareTest(ctx context.Context, in *testCallRequest, lang string) (*testPlan, error) {
 	var errs []httpx.FieldProblem
 	switch in.Call {
 	case CallPing, CallPush, CallPoll:
 	default:
-		errs = append(errs, httpx.FieldProblem{Pointer: "/call", Detail: "call is ping, push or poll"})
+		errs = append(errs, httpx.FieldProblem{Pointer: "/call", Detail: tr(lang, "call vaut ping, push ou poll", "call is ping, push or poll")})
 	}
 	if in.Integration == nil {
-		errs = append(errs, httpx.FieldProblem{Pointer: "/integration", Detail: "give the integration to test, as in the draft"})
-		return nil, unprocessable(errs)
+		errs = append(errs, httpx.FieldProblem{Pointer: "/integration", Detail: tr(lang,
+			"donnez l’intégration à essayer, telle qu’elle est dans le brouillon", "give the integration to test, as in the draft")})
+		return nil, unprocessable(errs, lang)
 	}
-	def, idx, err := s.testDefinition(ctx, in)
+	def, idx, err := s.testDefinition(ctx, in, lang)
 	if err != nil {
 		return nil, err
 	}
@@ -170,19 +174,22 @@ func (s *Service) prepareTest(ctx context.Context, in *testCallRequest) (*testPl
 	if idx >= 0 {
 		path = fmt.Sprintf("$.scenarios[%d].integration", idx)
 	}
-	errs = append(errs, integrationProblems(def, idx, in.Integration, path)...)
+	errs = append(errs, integrationProblems(def, idx, in.Integration, path, lang)...)
 	itg := in.Integration
 	if strings.TrimSpace(itg.URL) == "" {
-		errs = append(errs, httpx.FieldProblem{Pointer: "/integration/url", Detail: "the integration needs a URL to call"})
+		errs = append(errs, httpx.FieldProblem{Pointer: "/integration/url", Detail: tr(lang,
+			"l’intégration a besoin d’une URL à appeler", "the integration needs a URL to call")})
 	}
 	switch {
 	case in.Call == CallPush && itg.Push == nil:
-		errs = append(errs, httpx.FieldProblem{Pointer: "/integration/push", Detail: "the integration has no push to test"})
+		errs = append(errs, httpx.FieldProblem{Pointer: "/integration/push", Detail: tr(lang,
+			"l’intégration n’a pas de push à essayer", "the integration has no push to test")})
 	case in.Call == CallPoll && itg.Poll == nil:
-		errs = append(errs, httpx.FieldProblem{Pointer: "/integration/poll", Detail: "the integration has no poll to test"})
+		errs = append(errs, httpx.FieldProblem{Pointer: "/integration/poll", Detail: tr(lang,
+			"l’intégration n’a pas de poll à essayer", "the integration has no poll to test")})
 	}
 	if len(errs) > 0 {
-		return nil, unprocessable(errs)
+		return nil, unprocessable(errs, lang)
 	}
 	slug := "test"
 	if def != nil {
@@ -190,7 +197,7 @@ func (s *Service) prepareTest(ctx context.Context, in *testCallRequest) (*testPl
 	}
 	ci, err := compileDefinition(builder.IntegrationKey(slug, itg.ID), path, itg)
 	if err != nil { // the checks compile the same expressions: not expected
-		return nil, unprocessable([]httpx.FieldProblem{{Pointer: "/integration", Path: path, Detail: err.Error()}})
+		return nil, unprocessable([]httpx.FieldProblem{{Pointer: "/integration", Path: path, Detail: err.Error()}}, lang)
 	}
 	t := &testPlan{call: in.Call, ci: ci}
 	if idx >= 0 {
@@ -206,7 +213,8 @@ func (s *Service) prepareTest(ctx context.Context, in *testCallRequest) (*testPl
 	}
 	if builder.UsesPlaceholder(tpl, "external_id") && t.dossier.ExternalID == nil {
 		return nil, unprocessable([]httpx.FieldProblem{{Pointer: "/dossier/externalId",
-			Detail: fmt.Sprintf("the %s path %s names {external_id}: give the sample dossier an externalId", in.Call, tpl)}})
+			Detail: fmt.Sprintf(tr(lang, "le chemin du %s, %s, contient {external_id} : donnez un externalId au dossier d’exemple",
+				"the %s path %s names {external_id}: give the sample dossier an externalId"), in.Call, tpl)}}, lang)
 	}
 	return t, nil
 }
@@ -214,24 +222,27 @@ func (s *Service) prepareTest(ctx context.Context, in *testCallRequest) (*testPl
 // testDefinition returns the procedure the integration is checked in:
 // the draft of in.Procedure with the integration put on its scenario
 // with a form (idx), or nil and -1 without procedure.
-func (s *Service) testDefinition(ctx context.Context, in *testCallRequest) (*builder.Procedure, int, error) {
+func (s *Service) testDefinition(ctx context.Context, in *testCallRequest, lang string) (*builder.Procedure, int, error) {
 	if in.Procedure == "" {
 		return nil, -1, nil
 	}
 	o, err := store.ProcedureOverviewBySlug(ctx, s.db.Read, in.Procedure)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, 0, unprocessable([]httpx.FieldProblem{{Pointer: "/procedure", Detail: fmt.Sprintf("there is no procedure %q", in.Procedure)}})
+		return nil, 0, unprocessable([]httpx.FieldProblem{{Pointer: "/procedure", Detail: tr(lang,
+			fmt.Sprintf("la démarche «\u00a0%s\u00a0» n’existe pas", in.Procedure), fmt.Sprintf("there is no procedure %q", in.Procedure))}}, lang)
 	} else if err != nil {
 		return nil, 0, err
 	}
 	def, err := builder.Parse(o.Draft)
 	if err != nil {
-		return nil, 0, unprocessable([]httpx.FieldProblem{{Pointer: "/procedure", Detail: "its draft does not parse: " + err.Error()}})
+		return nil, 0, unprocessable([]httpx.FieldProblem{{Pointer: "/procedure", Detail: tr(lang,
+			"son brouillon ne se lit pas : ", "its draft does not parse: ") + err.Error()}}, lang)
 	}
 	online := def.OnlineScenario()
 	if online == nil {
-		return nil, 0, unprocessable([]httpx.FieldProblem{{Pointer: "/procedure",
-			Detail: fmt.Sprintf("procedure %q has no scenario with a form to receive dossiers", in.Procedure)}})
+		return nil, 0, unprocessable([]httpx.FieldProblem{{Pointer: "/procedure", Detail: tr(lang,
+			fmt.Sprintf("la démarche «\u00a0%s\u00a0» n’a pas de scénario avec un formulaire pour recevoir des dossiers", in.Procedure),
+			fmt.Sprintf("procedure %q has no scenario with a form to receive dossiers", in.Procedure))}}, lang)
 	}
 	return def, slices.IndexFunc(def.Scenarios, func(sc builder.Scenario) bool { return sc.ID == online.ID }), nil
 }
@@ -240,8 +251,8 @@ func (s *Service) testDefinition(ctx context.Context, in *testCallRequest) (*bui
 // def's scenario idx, or alone in an api scenario whose pipeline has the
 // states and transitions it names. It checks a copy marked internal: an
 // address the SSRF protection refuses is the call's outcome ("blocked"),
-// not a problem of the request.
-func integrationProblems(def *builder.Procedure, idx int, in *builder.Integration, path string) []httpx.FieldProblem {
+// not a problem of the request. The problems are in lang.
+func integrationProblems(def *builder.Procedure, idx int, in *builder.Integration, path, lang string) []httpx.FieldProblem {
 	check := *in
 	check.Internal = true
 	if idx >= 0 {
@@ -258,7 +269,7 @@ func integrationProblems(def *builder.Procedure, idx int, in *builder.Integratio
 		if !ok || (rest != "" && rest[0] != '.' && rest[0] != '[') {
 			continue
 		}
-		out = append(out, httpx.FieldProblem{Pointer: "/integration" + pathPointer(rest), Path: path + rest, Detail: p.Message})
+		out = append(out, httpx.FieldProblem{Pointer: "/integration" + httpx.PathPointer(rest), Path: path + rest, Detail: p.In(lang)})
 	}
 	return out
 }
@@ -301,40 +312,6 @@ func namedPipeline(in *builder.Integration) *builder.Pipeline {
 	return p
 }
 
-// pathPointer turns the rest of a builder JSONPath (.push.on[0],
-// .headers["X-A"]) into a JSON pointer.
-func pathPointer(rest string) string {
-	var b strings.Builder
-	for rest != "" {
-		var tok string
-		switch {
-		case rest[0] == '.':
-			end := strings.IndexAny(rest[1:], ".[")
-			if end < 0 {
-				end = len(rest) - 1
-			}
-			tok, rest = rest[1:end+1], rest[end+1:]
-		case strings.HasPrefix(rest, `["`):
-			q, err := strconv.QuotedPrefix(rest[1:])
-			if err != nil {
-				return b.String()
-			}
-			tok, _ = strconv.Unquote(q)
-			rest = strings.TrimPrefix(rest[1+len(q):], "]")
-		case rest[0] == '[':
-			end := strings.IndexByte(rest, ']')
-			if end < 0 {
-				return b.String()
-			}
-			tok, rest = rest[1:end], rest[end+1:]
-		default:
-			return b.String()
-		}
-		b.WriteString("/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(tok))
-	}
-	return b.String()
-}
-
 // sampleDossier builds the dossier of a test call: a reference with the
 // procedure's prefix, data made from its draft form, its pipeline's
 // initial state, then the request's overrides. It is never stored.
@@ -375,8 +352,9 @@ func (s *Service) sampleDossier(def *builder.Procedure, idx int, o *testDossier)
 	return d, data
 }
 
-// run makes the call and maps its answer.
-func (t *testPlan) run(ctx context.Context, s *Service) (*testCallResult, error) {
+// run makes the call and maps its answer; what it returns never shows
+// the secret (see redactor), however the application echoes it.
+func (t *testPlan) run(ctx context.Context, s *Service, lang string) (*testCallResult, error) {
 	ci, d, in := t.ci, t.dossier, t.ci.def
 	res := &testCallResult{Request: testRequest{Method: http.MethodGet, URL: in.URL, Headers: map[string]string{}}}
 	e := env(d, t.data, s.now())
@@ -414,36 +392,51 @@ func (t *testPlan) run(ctx context.Context, s *Service) (*testCallResult, error)
 	c, err := s.connect(ctx, ci)
 	var se *SecretError
 	if errors.As(err, &se) {
-		return nil, unprocessable([]httpx.FieldProblem{{Pointer: "/integration/auth/secret", Path: ci.path + ".auth.secret", Detail: se.Error()}})
+		return nil, unprocessable([]httpx.FieldProblem{{Pointer: "/integration/auth/secret", Path: ci.path + ".auth.secret", Detail: se.Error()}}, lang)
 	} else if err != nil {
 		return nil, err
 	}
+	defer c.redact.result(res)
 	a, sent, err := c.exchange(ctx, res.Request.Method, res.Request.URL, body, "test_"+strings.ReplaceAll(store.NewID(), "-", ""))
-	res.Request.Headers = maskHeaders(sent, c.secret)
+	res.Request.Headers = maskHeaders(sent, c.redact)
 	res.Outcome = outcomeOf(err)
 	if err != nil {
 		res.Error = err.Error()
 	}
 	if a != nil {
-		res.Response = &testResponse{Status: a.status, Headers: flatten(a.header), DurationMs: a.duration.Milliseconds()}
-		res.Response.Body, res.Response.Truncated = clipText(a.body, len(a.body) >= maxResponseBytes)
+		res.Response = &testResponse{Status: a.status, Headers: c.redact.header(a.header), DurationMs: a.duration.Milliseconds()}
+		res.Response.Body, res.Response.Truncated = clipText([]byte(c.redact.text(string(a.body))), len(a.body) >= maxResponseBytes)
+		if res.Response.Truncated {
+			res.Response.Body = c.redact.cut(res.Response.Body)
+		}
 	}
 	if err != nil || a == nil {
 		return res, nil
 	}
 	var m *mapping
 	var response any
+	var parse func(*answer) (any, error)
 	switch t.call {
 	case CallPush:
 		if m = ci.pushResponse; m != nil {
-			response, err = pushAnswer(a)
+			parse = pushAnswer
 		}
 	case CallPoll:
 		m = ci.poll
-		response, err = pollAnswer(res.Request.URL, a)
+		parse = func(a *answer) (any, error) { return pollAnswer(res.Request.URL, a) }
+	}
+	if parse != nil {
+		response, err = parse(a)
 	}
 	if err != nil { // a delivery would be retried
 		res.Outcome, res.Error = outcomeOf(err), err.Error()
+		// The message quotes the answer: made again from the answer
+		// without the secret, so that it is not cut in the middle of it.
+		shown := *a
+		shown.body = []byte(c.redact.text(string(a.body)))
+		if _, err := parse(&shown); err != nil {
+			res.Error = err.Error()
+		}
 		return res, nil
 	}
 	if m == nil {
@@ -512,17 +505,14 @@ func mappingErrorOf(err error, base string) *testMappingError {
 	}
 	ptr := "/integration"
 	if rest, ok := strings.CutPrefix(me.Path, base); ok {
-		ptr += pathPointer(rest)
+		ptr += httpx.PathPointer(rest)
 	}
 	return &testMappingError{Path: me.Path, Pointer: ptr, Detail: me.Err.Error()}
 }
 
-// mask replaces secrets in the headers shown to admins.
-const mask = "••••"
-
 // maskHeaders returns the headers sent, one line each, with the
 // credentials and signature masked and the secret nowhere.
-func maskHeaders(h http.Header, secret string) map[string]string {
+func maskHeaders(h http.Header, r redactor) map[string]string {
 	out := map[string]string{}
 	for k, vs := range h {
 		v := strings.Join(vs, ", ")
@@ -536,21 +526,54 @@ func maskHeaders(h http.Header, secret string) map[string]string {
 		case http.CanonicalHeaderKey(HeaderSignature):
 			v = "v1," + mask
 		default:
-			if secret != "" {
-				v = strings.ReplaceAll(v, secret, mask)
-			}
+			v = r.text(v)
 		}
 		out[k] = v
 	}
 	return out
 }
 
-func flatten(h http.Header) map[string]string {
-	out := make(map[string]string, len(h))
-	for k, vs := range h {
-		out[k] = strings.Join(vs, ", ")
+// result masks the secret in everything a test call shows that comes
+// from the application or its answer: the answer's headers and body
+// (masked already, as they are cut), the error, what the mapping would
+// do.
+func (r redactor) result(res *testCallResult) {
+	if len(r) == 0 {
+		return
 	}
-	return out
+	res.Request.Body = r.text(res.Request.Body)
+	res.Error = r.text(res.Error)
+	if u := res.Update; u != nil {
+		u.ExternalID, u.Message = r.text(u.ExternalID), r.text(u.Message)
+		for i, t := range u.Transitions {
+			u.Transitions[i] = r.text(t)
+		}
+		u.Set, _ = r.value(u.Set).(map[string]any)
+	}
+	if me := res.MappingError; me != nil {
+		me.Detail = r.text(me.Detail)
+	}
+}
+
+// value returns v, a JSON value, with its strings masked.
+func (r redactor) value(v any) any {
+	switch v := v.(type) {
+	case string:
+		return r.text(v)
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[r.text(k)] = r.value(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = r.value(x)
+		}
+		return out
+	}
+	return v
 }
 
 // clipText returns at most maxTestText bytes of b as valid UTF-8, and
@@ -565,10 +588,21 @@ func clipText(b []byte, cut bool) (string, bool) {
 	return strings.ToValidUTF8(string(b), "\uFFFD"), cut
 }
 
-func unprocessable(errs []httpx.FieldProblem) error {
+// unprocessable is the 422 of a test call with problems, its summary in
+// lang.
+func unprocessable(errs []httpx.FieldProblem, lang string) error {
 	detail := errs[0].Detail
 	if len(errs) > 1 {
-		detail = fmt.Sprintf("the test call has %d problems to fix", len(errs))
+		detail = fmt.Sprintf(tr(lang, "l’appel d’essai a %d problèmes à corriger avant de pouvoir être fait",
+			"the test call has %d problems to fix before it can be made"), len(errs))
 	}
 	return &httpx.ProblemError{Problem: httpx.Problem{Status: http.StatusUnprocessableEntity, Detail: detail, Errors: errs}}
+}
+
+// tr returns fr for French, else en.
+func tr(lang, fr, en string) string {
+	if lang == "fr" {
+		return fr
+	}
+	return en
 }

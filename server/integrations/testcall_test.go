@@ -2,7 +2,9 @@ package integrations_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/guichet/guichet/builder"
 	"github.com/guichet/guichet/server/app"
@@ -59,13 +63,18 @@ type testResult struct {
 
 // testedApp is the business application of the test calls: GET / and
 // /signalements/APP-7 answer, POST /signalements needs the bearer token,
-// /down answers 503 and anything else 404. It keeps the last request.
+// /down answers 503 and anything else 404. Like a debugging echo
+// service, it sends the Authorization header and the body it got back,
+// in the X-Echo-Authorization header and in its JSON answers ("echo"),
+// and prints what leak holds (its own configuration). It keeps the last
+// request.
 type testedApp struct {
 	srv *httptest.Server
 
 	mu     sync.Mutex
 	header http.Header
 	body   string
+	leak   []string
 }
 
 func newTestedApp(t *testing.T) *testedApp {
@@ -74,26 +83,42 @@ func newTestedApp(t *testing.T) *testedApp {
 		b, _ := io.ReadAll(r.Body)
 		ta.mu.Lock()
 		ta.header, ta.body = r.Header.Clone(), string(b)
+		leak := ta.leak
 		ta.mu.Unlock()
+		auth := r.Header.Get("Authorization")
 		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Echo-Authorization", auth)
+		// answer writes v with the echo, and what leaks as JSON writes it
+		// (Go, and PHP's \/ and \uXXXX).
+		answer := func(status int, v map[string]any) {
+			v["echo"] = map[string]any{"authorization": auth, "body": string(b), "config": leak}
+			out, _ := json.Marshal(v)
+			php := make([]string, len(leak))
+			for i, l := range leak {
+				php[i] = phpJSON(l)
+			}
+			out = append(out[:len(out)-1], `,"php":[`+strings.Join(php, ",")+`]}`...)
+			w.WriteHeader(status)
+			_, _ = w.Write(out)
+		}
 		switch p := r.URL.Path; {
 		case strings.HasPrefix(p, "/down"):
 			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = io.WriteString(w, "maintenance")
+			// Long enough for the error's excerpt to end in the middle
+			// of the echoed header.
+			_, _ = io.WriteString(w, "maintenance "+strings.Repeat("x", 170)+" "+auth+" "+strings.Join(leak, " "))
 		case r.Method == http.MethodGet && p == "/api":
-			_, _ = io.WriteString(w, `{"ok": true}`)
+			answer(http.StatusOK, map[string]any{"ok": true})
 		case r.Method == http.MethodPost && p == "/api/signalements":
-			if r.Header.Get("Authorization") != "Bearer "+essaiToken {
-				w.WriteHeader(http.StatusUnauthorized)
+			if auth != "Bearer "+essaiToken {
+				answer(http.StatusUnauthorized, map[string]any{"error": "unauthorized"})
 				return
 			}
-			w.WriteHeader(http.StatusCreated)
-			_, _ = io.WriteString(w, `{"id": "APP-7", "status": "recu"}`)
+			answer(http.StatusCreated, map[string]any{"id": "APP-7", "status": "recu"})
 		case r.Method == http.MethodGet && p == "/api/signalements/APP-7":
-			_, _ = io.WriteString(w, `{"id": "APP-7", "status": "resolu", "comment": "Réparé le 3 mars"}`)
+			answer(http.StatusOK, map[string]any{"id": "APP-7", "status": "resolu", "comment": "Réparé le 3 mars"})
 		default:
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = io.WriteString(w, `{"error": "no such route"}`)
+			answer(http.StatusNotFound, map[string]any{"error": "no such route"})
 		}
 	}))
 	t.Cleanup(ta.srv.Close)
@@ -104,6 +129,56 @@ func (ta *testedApp) last() (http.Header, string) {
 	ta.mu.Lock()
 	defer ta.mu.Unlock()
 	return ta.header, ta.body
+}
+
+// leaking makes the app print s in its answers.
+func (ta *testedApp) leaking(s ...string) {
+	ta.mu.Lock()
+	defer ta.mu.Unlock()
+	ta.leak = s
+}
+
+// phpJSON is s as a JSON string the PHP way: / and non-ASCII escaped.
+func phpJSON(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteString(`\` + string(r))
+		case r == '/':
+			b.WriteString(`\/`)
+		case r >= utf8.RuneSelf:
+			for _, u := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(&b, `\u%04x`, u)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String() + `"`
+}
+
+// secretForms are the forms of a secret that must not be in an answer,
+// with the first 8 bytes of each (an excerpt cut in the middle of it)
+// and each as PHP writes it in JSON: its value, its base64, the base64 of username:value, the key material
+// of a whsec_ secret.
+func secretForms(value, username string) []string {
+	forms := []string{value, base64.StdEncoding.EncodeToString([]byte(value))}
+	if username != "" {
+		forms = append(forms, base64.StdEncoding.EncodeToString([]byte(username+":"+value)))
+	}
+	if enc, ok := strings.CutPrefix(value, "whsec_"); ok {
+		key, _ := base64.StdEncoding.DecodeString(enc)
+		forms = append(forms, enc, string(key))
+	}
+	for _, f := range forms[:len(forms):len(forms)] {
+		forms = append(forms, f[:8])
+		if php := phpJSON(f); php[1:len(php)-1] != f {
+			forms = append(forms, php[1:len(php)-1])
+		}
+	}
+	return forms
 }
 
 // draftIntegration is an integration as the editor holds it: disabled,
@@ -168,6 +243,7 @@ func TestTestCall(t *testing.T) {
 		}
 		ta := newTestedApp(t)
 		before := written(t, a)
+		hidden := secretForms(essaiToken, "")
 		call := func(req map[string]any, want int) (testResult, string) {
 			t.Helper()
 			status, body := admin.JSON(http.MethodPost, "/api/admin/integrations/test", req)
@@ -178,8 +254,11 @@ func TestTestCall(t *testing.T) {
 			if status == http.StatusOK {
 				apptest.DecodeJSON(t, body, &res)
 			}
-			if strings.Contains(body, essaiToken) {
-				t.Errorf("the secret is in the answer: %s", body)
+			for _, f := range hidden {
+				quoted, _ := json.Marshal(f)
+				if strings.Contains(body, f) || strings.Contains(body, string(quoted[1:len(quoted)-1])) {
+					t.Errorf("the secret (%q) is in the answer: %s", f, body)
+				}
 			}
 			return res, body
 		}
@@ -217,6 +296,11 @@ func TestTestCall(t *testing.T) {
 		}
 		if u := res.Update; u == nil || u.ExternalID != "APP-7" || u.Transition != "transmettre" {
 			t.Errorf("push update: %+v", res.Update)
+		}
+		// The app echoed the token: masked in its answer's headers and body.
+		if got := res.Response.Headers["X-Echo-Authorization"]; got != "Bearer ••••" ||
+			!strings.Contains(res.Response.Body, `"authorization":"Bearer ••••"`) {
+			t.Errorf("echoed Authorization: header %q, body %s", got, res.Response.Body)
 		}
 
 		// Poll: the sample dossier's external id in the path; the mapping
@@ -277,6 +361,57 @@ func TestTestCall(t *testing.T) {
 			t.Errorf("signature shown as %q", got)
 		}
 
+		// Whatever the auth, the secret is masked wherever the app echoes
+		// or prints it: headers, body (raw or as JSON escapes it), the
+		// error's excerpt of the answer, what the mapping takes from it.
+		const password = "pa/ss+wörd?≥ of the roads' app"
+		if _, err := a.Integrations.Secrets().Set(context.Background(), "essai-password", password, nil); err != nil {
+			t.Fatal(err)
+		}
+		basicAuth := "Basic " + base64.StdEncoding.EncodeToString([]byte("guichet:"+password))
+		for _, tc := range []struct {
+			name      string
+			auth      builder.IntegrationAuth
+			value     string
+			username  string
+			leak      []string
+			echoShown string
+		}{
+			{"bearer", builder.IntegrationAuth{Kind: builder.AuthBearer, Secret: "essai-token"}, essaiToken, "",
+				[]string{essaiToken, base64.StdEncoding.EncodeToString([]byte(essaiToken))}, "Bearer ••••"},
+			{"basic", builder.IntegrationAuth{Kind: builder.AuthBasic, Secret: "essai-password", Username: "guichet"}, password, "guichet",
+				[]string{password, basicAuth}, "Basic ••••"},
+			{"signature", builder.IntegrationAuth{Kind: builder.AuthSignature, Secret: "essai-signature"}, signingSecret, "",
+				secretForms(signingSecret, "")[:4], ""},
+		} {
+			hidden = secretForms(tc.value, tc.username)
+			ta.leaking(tc.leak...)
+			in := draftIntegration(ta.srv.URL + "/api")
+			in.Auth = &tc.auth
+			in.Poll.Update.Message = "string(response.echo)"
+			res, _ := call(map[string]any{"integration": in, "call": "ping"}, http.StatusOK)
+			if res.Outcome != "ok" || res.Response == nil || res.Response.Headers["X-Echo-Authorization"] != tc.echoShown ||
+				!strings.Contains(res.Response.Body, `"authorization":"`+tc.echoShown+`"`) || !strings.Contains(res.Response.Body, "••••") {
+				t.Errorf("%s: ping %+v", tc.name, res.Response)
+			}
+			res, _ = call(map[string]any{"integration": in, "call": "push"}, http.StatusOK)
+			if res.Response == nil || !strings.Contains(res.Response.Body, "••••") {
+				t.Errorf("%s: push %+v (%s)", tc.name, res.Response, res.Error)
+			}
+			res, _ = call(map[string]any{"integration": in, "call": "poll", "dossier": map[string]any{"externalId": "APP-7"}}, http.StatusOK)
+			if u := res.Update; u == nil || !strings.Contains(u.Message, "••••") {
+				t.Errorf("%s: poll update %+v (%s)", tc.name, res.Update, res.Error)
+			}
+			down := draftIntegration(ta.srv.URL + "/down")
+			down.Auth = &tc.auth
+			res, _ = call(map[string]any{"integration": down, "call": "ping"}, http.StatusOK)
+			if res.Outcome != "retry" || !strings.Contains(res.Error, "503 Service Unavailable: maintenance xxx") {
+				t.Errorf("%s: error %q", tc.name, res.Error)
+			}
+		}
+		hidden = secretForms(essaiToken, "")
+		ta.leaking()
+
 		// Refused before any call: a missing secret, no URL, a broken
 		// definition, a poll path that needs an external id.
 		missing := draftIntegration(ta.srv.URL + "/api")
@@ -297,6 +432,27 @@ func TestTestCall(t *testing.T) {
 		if !strings.Contains(body, `"pointer":"/integration/poll/update/transitions/0/transition"`) ||
 			!strings.Contains(body, `"pointer":"/integration/push/body"`) {
 			t.Errorf("broken definition: %s", body)
+		}
+		for _, tc := range []struct{ lang, summary, detail string }{
+			{"fr", "l’appel d’essai a 2 problèmes à corriger avant de pouvoir être fait", "l’expression est incorrecte"},
+			{"fr-CH,fr;q=0.9", "l’appel d’essai a 2 problèmes à corriger avant de pouvoir être fait", "l’expression est incorrecte"},
+			{"en", "the test call has 2 problems to fix before it can be made", "the expression does not compile"},
+		} {
+			req, _ := json.Marshal(map[string]any{"procedure": essaiSlug, "integration": broken, "call": "push"})
+			resp, body := admin.RawJSON(http.MethodPost, "/api/admin/integrations/test", req, "Accept-Language", tc.lang)
+			var prob struct {
+				Detail string
+				Errors []struct{ Pointer, Detail string }
+			}
+			apptest.DecodeJSON(t, body, &prob)
+			if resp.StatusCode != http.StatusUnprocessableEntity || prob.Detail != tc.summary || len(prob.Errors) != 2 {
+				t.Fatalf("Accept-Language %s: %d %s", tc.lang, resp.StatusCode, body)
+			}
+			for _, e := range prob.Errors {
+				if e.Pointer == "/integration/push/body" && !strings.HasPrefix(e.Detail, tc.detail) {
+					t.Errorf("Accept-Language %s: %q, want %q…", tc.lang, e.Detail, tc.detail)
+				}
+			}
 		}
 		_, body = call(map[string]any{"integration": in, "call": "poll"}, http.StatusUnprocessableEntity)
 		if !strings.Contains(body, `"pointer":"/dossier/externalId"`) {
