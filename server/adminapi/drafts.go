@@ -1,11 +1,13 @@
 package adminapi
 
 import (
+	"context"
 	"errors"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/guichet/guichet/builder"
 	"github.com/guichet/guichet/server/store"
+	"github.com/uptrace/bun"
 )
 
 // blankProcedure is the draft of a procedure made from scratch: the
@@ -27,12 +29,6 @@ func (h *Handler) insertDraft(c *fiber.Ctx, def *builder.Procedure) (*store.Proc
 	if probs := slugProblems(def); len(probs) > 0 {
 		return nil, problem(fiber.StatusUnprocessableEntity, probs[0].Detail, probs...)
 	}
-	// An old slug of a renamed procedure stays its address.
-	if _, err := store.AliasOwner(ctx(c), h.db.Read, def.Slug); err == nil {
-		return nil, slugTaken(def.Slug)
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
 	raw, err := def.JSON()
 	if err != nil {
 		return nil, err
@@ -40,9 +36,20 @@ func (h *Handler) insertDraft(c *fiber.Ctx, def *builder.Procedure) (*store.Proc
 	now := h.now().UTC()
 	p := &store.Procedure{ID: store.NewID(), Slug: def.Slug, Status: store.StatusDraft, Draft: raw,
 		CreatedAt: now, UpdatedAt: now}
-	if err := store.InsertProcedure(ctx(c), h.db.Write, p); errors.Is(err, store.ErrConflict) {
+	// An old slug of a renamed procedure stays its address: checked in
+	// the insert's transaction, after it (see store.CheckSlugNotAlias).
+	err = h.db.Tx(ctx(c), func(tctx context.Context, tx bun.Tx) error {
+		if err := store.InsertProcedure(tctx, tx, p); err != nil {
+			return err
+		}
+		return store.CheckSlugNotAlias(tctx, tx, def.Slug, "")
+	})
+	switch {
+	case errors.Is(err, store.ErrSlugTaken):
+		return nil, slugTaken(def.Slug)
+	case errors.Is(err, store.ErrConflict):
 		return nil, problem(fiber.StatusConflict, "a procedure with the slug \""+def.Slug+"\" exists already: choose another slug")
-	} else if err != nil {
+	case err != nil:
 		return nil, err
 	}
 	return &store.ProcedureOverview{ID: p.ID, Slug: p.Slug, Status: p.Status, Draft: raw, UpdatedAt: now}, nil

@@ -97,10 +97,16 @@ func (h *Handler) saveDraft(c *fiber.Ctx) error {
 		return err
 	}
 	now := h.now().UTC()
-	rev, err := store.SaveProcedureDraft(ctx(c), h.db.Write, o.ID, raw, ifRev, now)
-	if errors.Is(err, store.ErrStaleRevision) {
+	// The slug is part of the update: a rename committed since the
+	// procedure was read above makes it miss (404 naming the new slug),
+	// so the draft document never keeps the old slug.
+	rev, err := store.SaveProcedureDraft(ctx(c), h.db.Write, o.ID, o.Slug, raw, ifRev, now)
+	switch {
+	case errors.Is(err, store.ErrStaleRevision):
 		return problem(fiber.StatusPreconditionFailed, "the draft was saved elsewhere since you opened it: reload it before saving")
-	} else if err != nil {
+	case errors.Is(err, store.ErrNotFound):
+		return h.renamedProblem(c, o.Slug, err)
+	case err != nil:
 		return err
 	}
 	o.Draft, o.DraftRevision, o.UpdatedAt = raw, rev, now

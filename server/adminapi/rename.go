@@ -108,8 +108,15 @@ func (h *Handler) overview(c *fiber.Ctx) (*store.ProcedureOverview, error) {
 	if !errors.Is(err, store.ErrNotFound) {
 		return o, err
 	}
+	return nil, h.renamedProblem(c, slug, err)
+}
+
+// renamedProblem returns the 404 of slug, an address that found no
+// procedure (err): when slug is an old slug of a renamed procedure, its
+// detail names the new slug.
+func (h *Handler) renamedProblem(c *fiber.Ctx, slug string, err error) error {
 	if to, aerr := h.rt.RenamedTo(ctx(c), slug); aerr == nil {
-		return nil, problem(fiber.StatusNotFound, fmt.Sprintf("the procedure %q was renamed: its slug is now %q (open /api/admin/procedures/%s)", slug, to, to))
+		return problem(fiber.StatusNotFound, fmt.Sprintf("the procedure %q was renamed: its slug is now %q (open /api/admin/procedures/%s)", slug, to, to))
 	}
-	return nil, err
+	return err
 }

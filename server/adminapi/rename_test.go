@@ -2,13 +2,18 @@ package adminapi_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/guichet/guichet/server/apptest"
 	"github.com/guichet/guichet/server/store"
+	"github.com/uptrace/bun"
 )
 
 // TestRename renames a published procedure that has a dossier: its old
@@ -81,9 +86,11 @@ func TestRename(t *testing.T) {
 		}
 		for _, r := range redirects {
 			resp, body := ad.c.RawJSON(r.method, r.path, nil)
-			want := http.StatusMovedPermanently
+			// Temporary (302, 307), never cached: the old slug may become
+			// current again (renaming back, below).
+			want := http.StatusFound
 			if r.method != http.MethodGet {
-				want = http.StatusPermanentRedirect
+				want = http.StatusTemporaryRedirect
 			}
 			to := strings.Replace(r.path, "location-salle", "location-salles", 1)
 			if resp.StatusCode != want || resp.Header.Get("Location") != to {
@@ -164,7 +171,7 @@ func TestRename(t *testing.T) {
 			t.Errorf("aliases = %v, %v", aliases, err)
 		}
 		for _, old := range []string{"location-salles", "ailleurs"} {
-			if resp, _ := ad.c.Get("/d/" + old); resp.StatusCode != 301 || resp.Header.Get("Location") != "/d/location-salle" {
+			if resp, _ := ad.c.Get("/d/" + old); resp.StatusCode != 302 || resp.Header.Get("Location") != "/d/location-salle" {
 				t.Errorf("/d/%s: %d to %q", old, resp.StatusCode, resp.Header.Get("Location"))
 			}
 		}
@@ -181,5 +188,113 @@ func TestRename(t *testing.T) {
 		if resp.StatusCode != 412 {
 			t.Errorf("rename with a stale If-Match: %d", resp.StatusCode)
 		}
+	})
+}
+
+// TestRenameRaces: a save that read the procedure before a rename
+// committed misses it (the draft keeps the new slug); an alias never
+// moves from one procedure to another, whether through the API or the
+// store; a new procedure cannot take an old slug.
+func TestRenameRaces(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, db apptest.DB) {
+		ad := newAdmin(t, db)
+		ctx := context.Background()
+		const base = "/api/admin/procedures/"
+		ad.call(http.MethodPost, "/api/admin/procedures", map[string]string{"slug": "alpha-demarche"}, 201)
+		beta := decodeProcedure(t, ad.call(http.MethodPost, "/api/admin/procedures", map[string]string{"slug": "beta-demarche"}, 201))
+		ad.call(http.MethodPost, base+"alpha-demarche/rename", map[string]string{"slug": "gamma-demarche"}, 200)
+		alphaP, err := store.ProcedureBySlug(ctx, ad.a.DB.Read, "gamma-demarche")
+		if err != nil {
+			t.Fatal(err)
+		}
+		betaP, err := store.ProcedureBySlug(ctx, ad.a.DB.Read, "beta-demarche")
+		if err != nil {
+			t.Fatal(err)
+		}
+		unchanged := func(what string) {
+			t.Helper()
+			got := decodeProcedure(t, ad.call(http.MethodGet, base+"beta-demarche", nil, 200))
+			if got.Slug != "beta-demarche" || got.Revision != beta.Revision {
+				t.Errorf("%s: beta = %s at %s, want beta-demarche at %s", what, got.Slug, got.Revision, beta.Revision)
+			}
+			if owner, err := store.AliasOwner(ctx, ad.a.DB.Read, "alpha-demarche"); err != nil || owner != alphaP.ID {
+				t.Errorf("%s: alias alpha-demarche owned by %q, %v; want %s", what, owner, err, alphaP.ID)
+			}
+			if as, _ := store.ProcedureAliases(ctx, ad.a.DB.Read, betaP.ID); len(as) != 0 {
+				t.Errorf("%s: aliases of beta = %v", what, as)
+			}
+		}
+
+		// Renaming to another procedure's old slug: 409, nothing changed.
+		prob := decodeProblem(t, ad.call(http.MethodPost, base+"beta-demarche/rename", map[string]string{"slug": "alpha-demarche"}, 409))
+		if !strings.Contains(prob.Detail, "alpha-demarche") {
+			t.Errorf("409 detail: %+v", prob)
+		}
+		unchanged("rename to an alias")
+		// The same in the store, in one transaction: refused and rolled back.
+		rev, _ := strconv.Atoi(strings.Trim(beta.Revision, `"W/`))
+		err = ad.a.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			_, err := store.RenameProcedure(ctx, tx, betaP.ID, "beta-demarche", "alpha-demarche", rev, beta.Draft, time.Now())
+			return err
+		})
+		if !errors.Is(err, store.ErrSlugTaken) {
+			t.Errorf("store rename to an alias: %v, want ErrSlugTaken", err)
+		}
+		unchanged("store rename to an alias")
+		// An alias is never moved: beta's slug already recorded as
+		// alpha's old slug (as a racing rename could leave it) makes the
+		// rename of beta fail instead of taking the alias over.
+		if _, err := ad.a.DB.Write.NewInsert().Model(&store.ProcedureAlias{Slug: "beta-demarche", ProcedureID: alphaP.ID, CreatedAt: time.Now()}).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		err = ad.a.DB.Tx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			_, err := store.RenameProcedure(ctx, tx, betaP.ID, "beta-demarche", "delta-demarche", rev, beta.Draft, time.Now())
+			return err
+		})
+		if !errors.Is(err, store.ErrSlugTaken) {
+			t.Errorf("store rename recording a taken alias: %v, want ErrSlugTaken", err)
+		}
+		if owner, err := store.AliasOwner(ctx, ad.a.DB.Read, "beta-demarche"); err != nil || owner != alphaP.ID {
+			t.Errorf("alias beta-demarche moved: owned by %q, %v", owner, err)
+		}
+		if _, err := ad.a.DB.Write.NewDelete().Model((*store.ProcedureAlias)(nil)).Where("slug = ?", "beta-demarche").Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		unchanged("store rename recording a taken alias")
+
+		// Creating a procedure with an old slug: 409, nothing created.
+		n, _ := store.CountProcedures(ctx, ad.a.DB.Read)
+		ad.call(http.MethodPost, "/api/admin/procedures", map[string]string{"slug": "alpha-demarche"}, 409)
+		if m, _ := store.CountProcedures(ctx, ad.a.DB.Read); m != n {
+			t.Errorf("procedures after a refused creation: %d, want %d", m, n)
+		}
+
+		// A save that read beta before its rename committed (no If-Match):
+		// the store misses it, the draft keeps the new slug.
+		ad.call(http.MethodPost, base+"beta-demarche/rename", map[string]string{"slug": "epsilon-demarche"}, 200)
+		_, err = store.SaveProcedureDraft(ctx, ad.a.DB.Write, betaP.ID, "beta-demarche", beta.Draft, nil, time.Now())
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("save under the slug before the rename: %v, want ErrNotFound", err)
+		}
+		o, err := store.ProcedureOverviewBySlug(ctx, ad.a.DB.Read, "epsilon-demarche")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct{ Slug string }
+		if err := json.Unmarshal(o.Draft, &doc); err != nil || doc.Slug != "epsilon-demarche" {
+			t.Errorf("draft after the racing save: slug %q, %v", doc.Slug, err)
+		}
+		// The saves that follow, under the new slug, work; the old slug
+		// says where the procedure went.
+		renamed := decodeProcedure(t, ad.call(http.MethodGet, base+"epsilon-demarche", nil, 200))
+		ad.call(http.MethodPut, base+"epsilon-demarche/draft", renamed.Draft, 200)
+		if _, err := store.SaveProcedureDraft(ctx, ad.a.DB.Write, betaP.ID, "epsilon-demarche", renamed.Draft, nil, time.Now()); err != nil {
+			t.Errorf("save under the current slug: %v", err)
+		}
+		resp, body := ad.send(http.MethodPut, base+"beta-demarche/draft", beta.Draft)
+		if resp.StatusCode != 404 || !strings.Contains(body, "epsilon-demarche") {
+			t.Errorf("save to the old slug: %d %s", resp.StatusCode, body)
+		}
+		ad.call(http.MethodPost, base+"epsilon-demarche/publish", nil, 201)
 	})
 }

@@ -101,7 +101,7 @@ func TestIntake(t *testing.T) {
 				t.Fatalf("rename: %d %s", resp.StatusCode, body)
 			}
 			resp, _ := admin.Get("/backoffice/saisie/saisie-guichet?x=1")
-			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusMovedPermanently || loc != "/backoffice/saisie/saisie-accueil?x=1" {
+			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || loc != "/backoffice/saisie/saisie-accueil?x=1" {
 				t.Errorf("old intake address: %d → %q", resp.StatusCode, loc)
 			}
 			mustShow(t, page(t, admin, "/backoffice/saisie/saisie-accueil", http.StatusOK), `<h1>Saisie d&#39;une demande au guichet</h1>`)

@@ -88,10 +88,14 @@ func (s *Service) view(ctx context.Context, ci *compiled) (integrationView, erro
 	if in.Webhook != nil {
 		addSecret(in.Webhook.Secret, "webhook")
 	}
-	if v.Jobs, err = s.jobCounts(ctx, ci.key); err != nil {
+	keys, err := s.keys(ctx, s.db.Read, ci)
+	if err != nil {
 		return v, err
 	}
-	if runs, err := store.Runs(ctx, s.db.Read, ci.key, 1); err == nil && len(runs) > 0 {
+	if v.Jobs, err = s.jobCounts(ctx, keys); err != nil {
+		return v, err
+	}
+	if runs, err := s.runs(ctx, keys, 1); err == nil && len(runs) > 0 {
 		v.LastRun = &runs[0]
 	}
 	return v, nil
@@ -123,15 +127,41 @@ func (s *Service) showIntegration(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	runs, err := store.Runs(ctx, s.db.Read, ci.key, 20)
+	keys, err := s.keys(ctx, s.db.Read, ci)
 	if err != nil {
 		return err
 	}
-	dead, err := s.deliveries(ctx, ci.key, jobs.StatusDead, 50)
+	runs, err := s.runs(ctx, keys, 20)
+	if err != nil {
+		return err
+	}
+	dead, err := s.deliveries(ctx, keys, jobs.StatusDead, 50)
 	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"integration": v, "runs": runs, "dead": dead})
+}
+
+// keysOf returns the keys whose activity is that of the integration key:
+// those of its integration (its current key and its keys under the old
+// slugs of its procedure), or key alone when no current version has it.
+func (s *Service) keysOf(ctx context.Context, key string) ([]string, error) {
+	ci, err := s.current(ctx, key)
+	if err != nil {
+		return []string{key}, nil
+	}
+	return s.keys(ctx, s.db.Read, ci)
+}
+
+// runs returns the poll runs of keys, newest first.
+func (s *Service) runs(ctx context.Context, keys []string, limit int) ([]store.IntegrationRun, error) {
+	rs := []store.IntegrationRun{}
+	err := s.db.Read.NewSelect().Model(&rs).Where("integration IN (?)", bun.In(keys)).
+		Order("tick DESC").Limit(int64(limit)).Scan(ctx)
+	if rs == nil {
+		rs = []store.IntegrationRun{}
+	}
+	return rs, err
 }
 
 func (s *Service) listRuns(c *fiber.Ctx) error {
@@ -139,12 +169,13 @@ func (s *Service) listRuns(c *fiber.Ctx) error {
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	runs, err := store.Runs(c.UserContext(), s.db.Read, c.Params("key"), limit)
+	keys, err := s.keysOf(c.UserContext(), c.Params("key"))
 	if err != nil {
 		return err
 	}
-	if runs == nil {
-		runs = []store.IntegrationRun{}
+	runs, err := s.runs(c.UserContext(), keys, limit)
+	if err != nil {
+		return err
 	}
 	return c.JSON(fiber.Map{"runs": runs})
 }
@@ -172,7 +203,11 @@ func (s *Service) listDeliveries(c *fiber.Ctx) error {
 	if !slices.Contains([]string{jobs.StatusDead, jobs.StatusAvailable, jobs.StatusRunning, jobs.StatusDone}, status) {
 		return problem(http.StatusBadRequest, "status is dead, available, running or done")
 	}
-	ds, err := s.deliveries(c.UserContext(), c.Params("key"), status, 200)
+	keys, err := s.keysOf(c.UserContext(), c.Params("key"))
+	if err != nil {
+		return err
+	}
+	ds, err := s.deliveries(c.UserContext(), keys, status, 200)
 	if err != nil {
 		return err
 	}
@@ -190,11 +225,12 @@ func (s *Service) integrationField() bun.Safe {
 	return bun.Safe("json_extract(payload, '$.integration')")
 }
 
-// deliveries returns the integration's jobs of a status, newest first.
-func (s *Service) deliveries(ctx context.Context, key, status string, limit int) ([]deliveryView, error) {
+// deliveries returns the jobs of an integration's keys of a status,
+// newest first.
+func (s *Service) deliveries(ctx context.Context, keys []string, status string, limit int) ([]deliveryView, error) {
 	var js []jobs.Job
 	err := s.db.Read.NewSelect().Model(&js).Where("kind IN (?) AND status = ?", bun.In(kinds), status).
-		Where("? = ?", s.integrationField(), key).Order("created_at DESC").Limit(int64(limit)).Scan(ctx)
+		Where("? IN (?)", s.integrationField(), bun.In(keys)).Order("created_at DESC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -228,15 +264,15 @@ func (s *Service) deliveries(ctx context.Context, key, status string, limit int)
 	return out, nil
 }
 
-// jobCounts counts the integration's jobs by status.
-func (s *Service) jobCounts(ctx context.Context, key string) (map[string]int, error) {
+// jobCounts counts the jobs of an integration's keys by status.
+func (s *Service) jobCounts(ctx context.Context, keys []string) (map[string]int, error) {
 	var rows []struct {
 		Status string `bun:"status"`
 		N      int    `bun:"n"`
 	}
 	err := s.db.Read.NewSelect().Model((*jobs.Job)(nil)).ColumnExpr("status, COUNT(*) AS n").
 		Where("kind IN (?) AND status <> ?", bun.In(kinds), jobs.StatusDone).
-		Where("? = ?", s.integrationField(), key).Group("status").Scan(ctx, &rows)
+		Where("? IN (?)", s.integrationField(), bun.In(keys)).Group("status").Scan(ctx, &rows)
 	out := map[string]int{}
 	for _, r := range rows {
 		out[r.Status] = r.N

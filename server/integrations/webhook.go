@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -66,18 +67,19 @@ func (s *Service) receiveWebhook(c *fiber.Ctx) error {
 	if len(id) > 200 {
 		return problem(http.StatusBadRequest, "webhook-id is longer than 200 characters")
 	}
-	if _, err := store.WebhookDeliveryByID(ctx, s.db.Read, key, id); err == nil {
+	// Deliveries are recorded under the integration's current key; those
+	// received before a rename of its procedure are under an old key
+	// (/hooks/{old slug}.{id}). A replay to any of its addresses is found.
+	key = ci.key
+	keys, err := s.keys(ctx, s.db.Read, ci)
+	if err != nil {
+		return err
+	}
+	if dup, err := replayed(ctx, s.db.Read, keys, id); err != nil {
+		return err
+	} else if dup {
 		log.Info("webhook replayed: already applied")
 		return c.JSON(webhookResult{Status: "duplicate", WebhookID: id})
-	}
-	// /hooks/{old slug}.{id} of a renamed procedure: deliveries are
-	// recorded under the current key, replays of either are found.
-	if key != ci.key {
-		key = ci.key
-		if _, err := store.WebhookDeliveryByID(ctx, s.db.Read, key, id); err == nil {
-			log.Info("webhook replayed: already applied")
-			return c.JSON(webhookResult{Status: "duplicate", WebhookID: id})
-		}
 	}
 	var payload any
 	if err := json.Unmarshal(body, &payload); err != nil {
@@ -96,6 +98,12 @@ func (s *Service) receiveWebhook(c *fiber.Ctx) error {
 			return ci.webhook.eval(e)
 		},
 		Also: func(ctx context.Context, tx bun.Tx, d *store.Dossier, changed bool) error {
+			// Recorded since the check above, under an old key.
+			if dup, err := replayed(ctx, tx, keys, id); err != nil {
+				return err
+			} else if dup {
+				return errReplayed
+			}
 			ok, err := store.RecordWebhookDelivery(ctx, tx, &store.WebhookDelivery{Integration: key, WebhookID: id,
 				DossierID: d.ID, Changed: changed, ReceivedAt: s.now().UTC()})
 			if err == nil && !ok {
@@ -118,6 +126,30 @@ func (s *Service) receiveWebhook(c *fiber.Ctx) error {
 	}
 	log.Info("webhook received", "reference", d.Reference, "status", res.Status, "duration_ms", time.Since(start).Milliseconds())
 	return c.JSON(res)
+}
+
+// keys returns the keys of integration ci: its current key, then its keys
+// under the old slugs of its procedure (a rename keeps the integration:
+// webhook deliveries, runs and jobs recorded before it are under the old
+// key).
+func (s *Service) keys(ctx context.Context, db bun.IDB, ci *compiled) ([]string, error) {
+	aliases, err := store.ProcedureAliases(ctx, db, ci.procedureID)
+	if err != nil {
+		return nil, fmt.Errorf("keys of %s: %w", ci.key, err)
+	}
+	keys := []string{ci.key}
+	for _, a := range aliases {
+		if k := builder.IntegrationKey(a, ci.def.ID); !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys, nil
+}
+
+// replayed reports whether the webhook id was recorded under one of keys.
+func replayed(ctx context.Context, db bun.IDB, keys []string, id string) (bool, error) {
+	return db.NewSelect().Model((*store.WebhookDelivery)(nil)).
+		Where("integration IN (?) AND webhook_id = ?", bun.In(keys), id).Exists(ctx)
 }
 
 // webhookDossier finds the dossier a payload is about.

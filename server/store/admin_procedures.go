@@ -54,25 +54,28 @@ func ProcedureOverviewBySlug(ctx context.Context, db bun.IDB, slug string) (*Pro
 	return &out, nil
 }
 
-// SaveProcedureDraft replaces the draft of procedure id and returns its new
-// revision. When ifRevision is not nil, the draft is saved only if its
-// revision is still *ifRevision; otherwise the error wraps
-// [ErrStaleRevision] (or [ErrNotFound] when there is no such procedure).
-func SaveProcedureDraft(ctx context.Context, db bun.IDB, id string, draft json.RawMessage, ifRevision *int, now time.Time) (int, error) {
+// SaveProcedureDraft replaces the draft of procedure id, whose slug the
+// caller read as slug, and returns its new revision. The draft is saved
+// only if the procedure still has that slug: a rename committed since the
+// caller read it (the draft document names the slug) makes the error wrap
+// [ErrNotFound], as for a procedure that does not exist. When ifRevision
+// is not nil, the draft is saved only if its revision is still
+// *ifRevision; otherwise the error wraps [ErrStaleRevision].
+func SaveProcedureDraft(ctx context.Context, db bun.IDB, id, slug string, draft json.RawMessage, ifRevision *int, now time.Time) (int, error) {
 	var rev int
 	q := db.NewUpdate().Table("procedures").
 		Set("draft = ?", string(draft)).Set("draft_revision = draft_revision + 1").Set("updated_at = ?", now).
-		Where("id = ?", id).Returning("draft_revision")
+		Where("id = ? AND slug = ?", id, slug).Returning("draft_revision")
 	if ifRevision != nil {
 		q = q.Where("draft_revision = ?", *ifRevision)
 	}
 	if err := q.Scan(ctx, &rev); err != nil {
 		if errors.Is(err, sql.ErrNoRows) && ifRevision != nil {
-			if n, cerr := db.NewSelect().Table("procedures").Where("id = ?", id).Count(ctx); cerr == nil && n == 1 {
+			if n, cerr := db.NewSelect().Table("procedures").Where("id = ? AND slug = ?", id, slug).Count(ctx); cerr == nil && n == 1 {
 				return 0, fmt.Errorf("save draft: %w", ErrStaleRevision)
 			}
 		}
-		return 0, fmt.Errorf("save draft: %w", notFound(err))
+		return 0, fmt.Errorf("save draft of %q: %w", slug, notFound(err))
 	}
 	return rev, nil
 }

@@ -74,28 +74,42 @@ func ProcedureSlug(ctx context.Context, db bun.IDB, id string) (string, error) {
 	return slugs[0], nil
 }
 
+// CheckSlugNotAlias returns an error wrapping [ErrSlugTaken] when slug is
+// an old slug of a procedure other than id (id "" for a procedure being
+// created). Call it in the transaction that gives a procedure the slug,
+// after the statement that writes the slug: on PostgreSQL that statement
+// waits for a concurrent rename of the slug's previous owner to commit,
+// so the alias that rename records is seen here.
+func CheckSlugNotAlias(ctx context.Context, db bun.IDB, slug, id string) error {
+	owner, err := AliasOwner(ctx, db, slug)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	case owner != id:
+		return fmt.Errorf("%q: an old slug of another procedure: %w", slug, ErrSlugTaken)
+	}
+	return nil
+}
+
 // RenameProcedure gives procedure id, whose slug is from and whose draft
 // is at revision rev, the slug to with draft (the draft document under
 // its new slug), in the caller's transaction: the draft's revision goes
 // up, from becomes an alias of the procedure, and an alias to of the same
 // procedure (renaming back) is removed. It returns the new revision. The
 // error wraps [ErrSlugTaken] when to is another procedure's slug or old
-// slug, [ErrStaleRevision] when the draft or slug changed since rev was
-// read.
+// slug (or from is already another procedure's old slug), and
+// [ErrStaleRevision] when the draft or slug changed since rev was read;
+// the caller then rolls its transaction back.
+//
+// The alias checks come after the procedure's row is updated, in the same
+// transaction, and the alias is recorded by a plain INSERT: a concurrent
+// rename or creation either conflicts on a unique key or is seen, and an
+// alias never moves from one procedure to another.
 func RenameProcedure(ctx context.Context, db bun.IDB, id, from, to string, rev int, draft json.RawMessage, now time.Time) (int, error) {
-	owner, err := AliasOwner(ctx, db, to)
-	switch {
-	case err == nil && owner != id:
-		return 0, fmt.Errorf("rename to %q: an old slug of another procedure: %w", to, ErrSlugTaken)
-	case err == nil:
-		if _, err := db.NewDelete().Model((*ProcedureAlias)(nil)).Where("slug = ?", to).Exec(ctx); err != nil {
-			return 0, fmt.Errorf("rename: drop alias: %w", err)
-		}
-	case !errors.Is(err, ErrNotFound):
-		return 0, err
-	}
 	var newRev int
-	err = db.NewUpdate().Table("procedures").
+	err := db.NewUpdate().Table("procedures").
 		Set("slug = ?", to).Set("draft = ?", string(draft)).Set("draft_revision = draft_revision + 1").Set("updated_at = ?", now).
 		Where("id = ? AND slug = ? AND draft_revision = ?", id, from, rev).Returning("draft_revision").Scan(ctx, &newRev)
 	switch {
@@ -106,9 +120,17 @@ func RenameProcedure(ctx context.Context, db bun.IDB, id, from, to string, rev i
 	case err != nil:
 		return 0, fmt.Errorf("rename: %w", err)
 	}
+	if err := CheckSlugNotAlias(ctx, db, to, id); err != nil {
+		return 0, fmt.Errorf("rename to %q: %w", to, err)
+	}
+	// Renaming back: the old slug is the procedure's own again.
+	if _, err := db.NewDelete().Model((*ProcedureAlias)(nil)).Where("slug = ? AND procedure_id = ?", to, id).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("rename: drop alias: %w", err)
+	}
 	a := &ProcedureAlias{Slug: from, ProcedureID: id, CreatedAt: now}
-	if _, err := db.NewInsert().Model(a).On("CONFLICT (slug) DO UPDATE").
-		Set("procedure_id = EXCLUDED.procedure_id").Set("created_at = EXCLUDED.created_at").Exec(ctx); err != nil {
+	if _, err := db.NewInsert().Model(a).Exec(ctx); IsUniqueViolation(err) {
+		return 0, fmt.Errorf("rename: %q is an old slug of another procedure: %w", from, ErrSlugTaken)
+	} else if err != nil {
 		return 0, fmt.Errorf("rename: record alias: %w", err)
 	}
 	return newRev, nil
