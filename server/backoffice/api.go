@@ -33,9 +33,10 @@ func (h *Handler) requireActorJSON(c *fiber.Ctx) error {
 }
 
 // localizeErrors puts the refusals of the runtime (runtime.ActionError) in
-// the request's language, for the problem details of the error handler.
+// the request's language (as the admin API: ?lang=, Accept-Language, the
+// lang cookie), for the problem details of the error handler.
 func localizeErrors(c *fiber.Ctx) error {
-	return runtime.Localize(c.Next(), httpx.Lang(c))
+	return runtime.Localize(c.Next(), httpx.APILang(c))
 }
 
 func (h *Handler) apiSession(c *fiber.Ctx) error {

@@ -194,6 +194,11 @@ func TestDossierPage(t *testing.T) {
 					t.Errorf("API refusal (lang %q): %d %s, want 403 with detail %q", tc.lang, st, body, tc.want)
 				}
 			}
+			// A client's Accept-Language wins over the page cookie (French now).
+			resp, raw := secc.RawJSON(http.MethodPost, "/api/staff/dossiers/"+id+"/transitions/ouvrir", nil, "Accept-Language", "en-GB,en;q=0.9")
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(raw, `is not possible from the state`) {
+				t.Errorf("API refusal with Accept-Language en: %d %s", resp.StatusCode, raw)
+			}
 			// The refusal's form, sent empty then too short.
 			body = post(t, secc, dossier+"/transitions/refuser", url.Values{}, http.StatusUnprocessableEntity)
 			mustShow(t, body, "<title>Erreur : ", `<a href="#transition-refuser-f-motif">`, `id="transition-refuser-f-motif-error"`)

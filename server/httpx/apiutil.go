@@ -8,10 +8,14 @@ import (
 )
 
 // APILang is the language of the texts a JSON API answer holds for
-// display (problems, template variables): the first tag of
-// Accept-Language when it is French or English (the admin SPA sends its
-// language on every call), else the page language ([Lang]).
+// display (problems, template variables): the one asked with ?lang=, else
+// the first tag of Accept-Language when it is French or English (the
+// admin SPA sends its language on every call), else the page language
+// ([Lang]: the lang cookie, French by default).
 func APILang(c *fiber.Ctx) string {
+	if c.Query("lang") != "" {
+		return Lang(c)
+	}
 	first, _, _ := strings.Cut(c.Get(fiber.HeaderAcceptLanguage), ",")
 	tag, _, _ := strings.Cut(first, ";")
 	base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
