@@ -88,7 +88,7 @@ func TestBuilderIntegrationTestCall(t *testing.T) {
 			t.Fatal("the page shows the secret's value after saving it")
 		}
 
-		admin.click("open the test tab", `//main//button[@aria-pressed][starts-with(normalize-space(),"Test")]`)
+		admin.click("open the test tab", `//main//*[@role="tab"][starts-with(normalize-space(),"Test")]`)
 		admin.waitVisible("the test tab", `//main//h2[normalize-space()="Test"]`)
 		admin.click("test the connection", buttonText("Tester la connexion"))
 		admin.waitVisible("the connection's outcome", `//main//*[contains(normalize-space(),"l’application a répondu avec succès.")]`)
@@ -101,7 +101,7 @@ func TestBuilderIntegrationTestCall(t *testing.T) {
 		admin.fill(field("//main", "Identifiant externe pour l’interrogation (facultatif)"), "42")
 		admin.click("test a poll", buttonText("Tester l’interrogation"))
 		admin.waitVisible("what the poll would do",
-			`//main//*[contains(normalize-space(),"passerait par la transition « Marquer comme réglé »")][contains(normalize-space(),"message : « Nid-de-poule rebouché »")]`)
+			`//main//*[contains(normalize-space(),"passerait par la transition « Marquer comme réglé »")][contains(normalize-space(),"afficherait le message « Nid-de-poule rebouché »")]`)
 
 		want := []string{"GET / signed", "GET /signalements/42 signed"}
 		if got := biz.requests(); strings.Join(got, "|") != strings.Join(want, "|") {

@@ -206,3 +206,16 @@ export function IconButton({ label, onClick, children, disabled, className }: { 
     </button>
   )
 }
+
+/**
+ * LiveMessage is a polite live region that stays mounted (empty when there
+ * is nothing to say): text put into a region that already exists is
+ * announced, whereas a region mounted together with its text often is not.
+ */
+export function LiveMessage({ text, tone, className }: { text?: string; tone?: 'ok' | 'error' | 'info'; className?: string }) {
+  return (
+    <div role="status" aria-live="polite" className={'live ' + (className ?? '')}>
+      {text ? <div className={'status status--' + (tone ?? 'info')}>{text}</div> : null}
+    </div>
+  )
+}

@@ -19,6 +19,10 @@ export const SETTINGS: Catalogue = {
     'L’adresse est maintenant /d/{slug} ; l’ancienne (/d/{old}) redirige vers elle.',
     'The address is now /d/{slug}; the old one (/d/{old}) redirects to it.',
   ],
+  'general.rename.saveFailed': [
+    'Les modifications en attente n’ont pas pu être enregistrées ; l’adresse n’a pas été changée.',
+    'Pending changes could not be saved; the address was not changed.',
+  ],
   'general.rename.same': ['C’est déjà l’adresse de la démarche.', 'This is already the address of the procedure.'],
   'general.rename.issue.empty': ['Saisissez la nouvelle adresse.', 'Enter the new address.'],
   'general.rename.issue.chars': [

@@ -1,11 +1,11 @@
 // What a published integration has been doing: its status, the last poll
 // runs and the dead deliveries, with "retry" and "poll now".
 
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { problemText } from '../api/client'
 import { useLang, useT } from '../i18n/i18n'
 import { useAsync } from '../lib/hooks'
-import { Status } from '../components/controls'
+import { LiveMessage } from '../components/controls'
 import { integrationsApi, type Delivery, type IntegrationStatus } from './api'
 
 export function Activity({ status, onRefresh }: { status: IntegrationStatus; onRefresh: () => void }) {
@@ -22,11 +22,14 @@ export function Activity({ status, onRefresh }: { status: IntegrationStatus; onR
     setTick((n) => n + 1)
     onRefresh()
   }
-  const act = async (f: () => Promise<unknown>, ok: string) => {
+  const deadHeading = useRef<HTMLHeadingElement>(null)
+  /** act runs an action; after a retry, its row goes away with the refresh: focus moves to the list's heading. */
+  const act = async (f: () => Promise<unknown>, ok: string, retried?: boolean) => {
     setMsg(null)
     try {
       await f()
       setMsg({ tone: 'ok', text: ok })
+      if (retried) deadHeading.current?.focus()
       refresh()
     } catch (e) {
       setMsg({ tone: 'error', text: problemText(e) })
@@ -61,7 +64,7 @@ export function Activity({ status, onRefresh }: { status: IntegrationStatus; onR
           </button>
         ) : null}
       </div>
-      {msg ? <Status tone={msg.tone}>{msg.text}</Status> : null}
+      <LiveMessage text={msg?.text} tone={msg?.tone} />
 
       <h3>{t('integration.activity.runs')}</h3>
       {runs.error ? <p className="field-error">{problemText(runs.error)}</p> : null}
@@ -93,7 +96,9 @@ export function Activity({ status, onRefresh }: { status: IntegrationStatus; onR
         </table>
       ) : null}
 
-      <h3>{t('integration.activity.dead')}</h3>
+      <h3 ref={deadHeading} tabIndex={-1}>
+        {t('integration.activity.dead')}
+      </h3>
       <p className="help">{t('integration.activity.dead.help')}</p>
       {dead.error ? <p className="field-error">{problemText(dead.error)}</p> : null}
       {dead.data && dead.data.length === 0 ? <p className="muted">{t('integration.activity.noDead')}</p> : null}
@@ -126,7 +131,7 @@ export function Activity({ status, onRefresh }: { status: IntegrationStatus; onR
                     type="button"
                     className="button button--small"
                     aria-label={t('integration.dead.retry.label', { what: d.reference ?? kind(t, d) })}
-                    onClick={() => void act(() => integrationsApi.retry(d.id), t('integration.dead.retried'))}
+                    onClick={() => void act(() => integrationsApi.retry(d.id), t('integration.dead.retried'), true)}
                   >
                     {t('integration.dead.retry')}
                   </button>

@@ -1,5 +1,8 @@
 // The test call: the current draft integration, sent once through
-// POST /api/admin/integrations/test, and what came of it in words.
+// POST /api/admin/integrations/test, and what came of it in words. The
+// draft is saved first: the server builds the sample dossier from the
+// saved draft's form. A one-line summary is announced; the details are
+// shown outside the live region.
 
 import { useState } from 'react'
 import { ApiError, problemText } from '../api/client'
@@ -25,6 +28,7 @@ export function TestPanel({ onProblems, onGoTo }: { onProblems: (p: TestProblem[
 
   const extError = problems.find((p) => p.pointer === '/dossier/externalId')?.detail
   const run = async (call: TestCall) => {
+    if (busy) return
     setBusy(call)
     setResult(null)
     setError('')
@@ -32,6 +36,11 @@ export function TestPanel({ onProblems, onGoTo }: { onProblems: (p: TestProblem[
     onProblems([])
     try {
       const dossier = call === 'poll' && externalId.trim() ? { externalId: externalId.trim() } : undefined
+      // The sample dossier comes from the saved draft: save what is pending.
+      if (!(await c.store.save())) {
+        setError(t('integration.test.saveFailed') + (c.store.meta.error ? ' ' + c.store.meta.error : ''))
+        return
+      }
       setResult(await integrationsApi.test(c.store.slug, c.json, call, dossier))
     } catch (e) {
       if (e instanceof ApiError && e.status === 422 && e.errors.length) {
@@ -53,13 +62,13 @@ export function TestPanel({ onProblems, onGoTo }: { onProblems: (p: TestProblem[
       <p className="help">{t('integration.test.help')}</p>
       <div className="int-test__calls">
         <div>
-          <button type="button" className="button" disabled={!!busy} onClick={() => void run('ping')}>
+          <button type="button" className="button" aria-disabled={busy ? true : undefined} onClick={() => void run('ping')}>
             {t('integration.test.ping')}
           </button>
           <p className="help">{t('integration.test.ping.help')}</p>
         </div>
         <div>
-          <button type="button" className="button" disabled={!!busy} onClick={() => void run('push')} aria-describedby="int-test-push-warn">
+          <button type="button" className="button" aria-disabled={busy ? true : undefined} onClick={() => void run('push')} aria-describedby="int-test-push-warn">
             {t('integration.test.push')}
           </button>
           <p className="notice notice--warning small" id="int-test-push-warn">
@@ -86,35 +95,41 @@ export function TestPanel({ onProblems, onGoTo }: { onProblems: (p: TestProblem[
               </div>
             ) : null}
           </div>
-          <button type="button" className="button" disabled={!!busy} onClick={() => void run('poll')}>
+          <button type="button" className="button" aria-disabled={busy ? true : undefined} onClick={() => void run('poll')}>
             {t('integration.test.poll')}
           </button>
         </div>
       </div>
 
-      <div className="int-test__live" role="status" aria-live="polite">
-        {busy ? <p>{t('integration.test.running')}</p> : null}
-        {error ? (
-          <div className="field-error">
-            <p>{error}</p>
-            {problems.length ? (
-              <ul>
-                {problems.map((p, i) => (
-                  <li key={i}>
-                    {p.detail}{' '}
-                    {p.path ? (
-                      <button type="button" className="button button--small" onClick={() => onGoTo(p.path!)}>
-                        {t('integration.test.goTo')}
-                      </button>
-                    ) : null}
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-          </div>
-        ) : null}
+      {/* Kept mounted, so that what it says is announced: one line, the details follow outside it. */}
+      <div className={result ? 'int-test__summary int-test__summary--' + (result.outcome === 'ok' ? 'ok' : 'error') : undefined}>
+        <div className="int-test__live" role="status" aria-live="polite">
+          {busy ? (
+            <p>{t('integration.test.running')}</p>
+          ) : result ? (
+            <p>
+              <strong>{t('integration.test.outcome')}</strong> {summaryText(t, result)}
+            </p>
+          ) : error ? (
+            <p className="field-error">{error}</p>
+          ) : null}
+        </div>
         {result ? <Summary result={result} onGoTo={onGoTo} /> : null}
       </div>
+      {error && problems.length ? (
+        <ul className="field-error">
+          {problems.map((p, i) => (
+            <li key={i}>
+              {p.detail}{' '}
+              {p.path ? (
+                <button type="button" className="button button--small" onClick={() => onGoTo(p.path!)}>
+                  {t('integration.test.goTo')}
+                </button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {result ? <Details result={result} /> : null}
     </div>
   )
@@ -125,23 +140,26 @@ function outcomeText(t: T, r: TestResult): string {
   return r.error ? `${s} — ${r.error}` : s
 }
 
+/** summaryText is what is announced of a result (after "Outcome:"): the outcome and the HTTP status. */
+function summaryText(t: T, r: TestResult): string {
+  const s = outcomeText(t, r)
+  return r.response ? `${s} ${t('integration.test.status', { status: r.response.status, ms: r.response.durationMs })}.` : s
+}
+
 function Summary({ result: r, onGoTo }: { result: TestResult; onGoTo: (path: string) => void }) {
   const t = useT()
   const c = useIntegration()
-  const tone = r.outcome === 'ok' ? 'ok' : 'error'
   const label = (id: string) => c.transitions.find((x) => x.value === id)?.label ?? id
   const parts: string[] = []
   const u = r.update
+  const q = (s: string) => t('integration.test.quote', { s })
   if (u?.externalId) parts.push(t('integration.test.update.externalId', { id: u.externalId }))
   if (u?.transition) parts.push(t('integration.test.update.transition', { label: label(u.transition) }))
-  else if (u?.transitions?.length) parts.push(t('integration.test.update.candidates', { list: u.transitions.map((x) => `« ${label(x)} »`).join(', ') }))
-  for (const [field, value] of Object.entries(u?.set ?? {})) parts.push(t('integration.test.update.set', { field, value: JSON.stringify(value) }))
+  else if (u?.transitions?.length) parts.push(t('integration.test.update.candidates', { list: u.transitions.map((x) => q(label(x))).join(', ') }))
   if (u?.message) parts.push(t('integration.test.update.message', { message: u.message }))
+  for (const [field, value] of Object.entries(u?.set ?? {})) parts.push(t('integration.test.update.set', { field, value: JSON.stringify(value) }))
   return (
-    <div className={'int-test__summary int-test__summary--' + tone}>
-      <p>
-        <strong>{t('integration.test.outcome')}</strong> {outcomeText(t, r)}
-      </p>
+    <>
       {r.mappingError ? (
         <p className="field-error">
           {t('integration.test.mappingError', { path: r.mappingError.path, detail: r.mappingError.detail })}{' '}
@@ -152,11 +170,18 @@ function Summary({ result: r, onGoTo }: { result: TestResult; onGoTo: (path: str
           ) : null}
         </p>
       ) : parts.length ? (
-        <p>{t('integration.test.update', { parts: parts.join(', ') })}</p>
+        <>
+          <p className="int-test__update">{t('integration.test.update')}</p>
+          <ul className="int-test__parts">
+            {parts.map((p, i) => (
+              <li key={i}>{p}</li>
+            ))}
+          </ul>
+        </>
       ) : r.response && r.outcome === 'ok' ? (
         <p>{t('integration.test.noUpdate')}</p>
       ) : null}
-    </div>
+    </>
   )
 }
 

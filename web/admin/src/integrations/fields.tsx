@@ -2,17 +2,54 @@
 // each reads its value, writes it back through the draft, carries the
 // member's JSONPath (data-path) and shows the problems found there.
 
-import { useEffect, useId, useState } from 'react'
+import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import { problemText } from '../api/client'
 import { useT } from '../i18n/i18n'
 import { useDraftMeta } from '../state/draft'
-import { IconButton, NumberInput, Select, Status, TextInput, type TextProps } from '../components/controls'
+import { IconButton, LiveMessage, NumberInput, Select, TextInput, type TextProps } from '../components/controls'
 import type { Json } from '../model/json'
 import { useIntegration, useProblems, type Option } from './context'
 import { addItem, CONTEXT_NAMES, getIn, moveItem, removeItem, setHeaders, viewUpdate, type MappingContext, type Path } from './model'
 import { integrationsApi } from './api'
 
 const str = (v: Json | undefined) => (typeof v === 'string' ? v : '')
+
+/**
+ * useFocusAfter moves focus once the component has rendered what an action
+ * changed (a row removed, moved or added, a form closed), so that focus is
+ * never left on an element that went away.
+ */
+export function useFocusAfter(): (f: () => void) => void {
+  const pending = useRef<(() => void) | null>(null)
+  // The tick is set with the action's own updates (batched), so the focus
+  // moves after the render that shows them, not after an earlier one.
+  const [tick, setTick] = useState(0)
+  useEffect(() => {
+    const f = pending.current
+    pending.current = null
+    f?.()
+  }, [tick])
+  return useCallback((f: () => void) => {
+    pending.current = f
+    setTick((n) => n + 1)
+  }, [])
+}
+
+const usable = (el: HTMLElement | null | undefined): el is HTMLElement => !!el && !(el as HTMLButtonElement).disabled
+
+/** focusRow focuses the first control of row i of list, or else the first usable fallback. */
+export function focusRow(list: HTMLElement | null, i: number, ...fallbacks: (HTMLElement | null)[]) {
+  const row = i >= 0 ? list?.children[i] : undefined
+  const first = row?.querySelector<HTMLElement>('input, select, textarea, button:not([disabled])')
+  ;(first ?? fallbacks.find(usable))?.focus()
+}
+
+/** focusMoved focuses, in row i of list, the arrow that was pressed (or the other one when it is now disabled). */
+export function focusMoved(list: HTMLElement | null, i: number, dir: 'up' | 'down') {
+  const [up, down] = [...(list?.children[i]?.querySelectorAll<HTMLButtonElement>('.row-tools button') ?? [])]
+  const [want, other] = dir === 'up' ? [up, down] : [down, up]
+  ;(usable(want) ? want : other)?.focus()
+}
 
 type TextFieldProps = { at: Path } & Omit<TextProps, 'path' | 'error' | 'value' | 'onChange'>
 
@@ -66,16 +103,25 @@ export function Expr({ at, label, ctx, multiline, condition, help }: { at: Path;
   const path = c.path(at)
   const error = useProblems(path)
   const value = str(getIn(c.json, at))
-  const pending = meta.saveState === 'dirty' || meta.saveState === 'saving'
-  const verdict = error && !pending ? error : !value.trim() ? '' : pending ? t('expr.checking') : t('integration.expr.ok')
+  // The value the last check saw: only a field changed since then is
+  // "being checked" (the others keep their verdict while the draft saves).
+  const [checked, setChecked] = useState(value)
+  if (meta.saveState === 'saved' && checked !== value) setChecked(value)
+  const [focused, setFocused] = useState(false)
+  const stale = value !== checked
+  const pending = stale && (meta.saveState === 'dirty' || meta.saveState === 'saving')
+  const shownError = stale ? undefined : error
+  const verdict = stale ? (pending && value.trim() ? t('expr.checking') : '') : shownError ? shownError : value.trim() ? t('integration.expr.ok') : ''
   const common = {
     id,
     value,
     spellCheck: false,
-    className: 'mono' + (error && !pending ? ' invalid' : ''),
+    className: 'mono' + (shownError ? ' invalid' : ''),
     'data-path': path,
-    'aria-invalid': (error && !pending) || undefined,
+    'aria-invalid': shownError ? true : undefined,
     'aria-describedby': `${id}-help ${id}-verdict`,
+    onFocus: () => setFocused(true),
+    onBlur: () => setFocused(false),
   }
   return (
     <div className="control expr">
@@ -85,7 +131,8 @@ export function Expr({ at, label, ctx, multiline, condition, help }: { at: Path;
         {help ? help + ' ' : ''}
         {t(condition ? 'integration.expr.condition' : 'integration.expr.names', { names: CONTEXT_NAMES[ctx].join(', ') })}
       </div>
-      <div id={id + '-verdict'} className={'expr__verdict ' + (error && !pending ? 'field-error' : 'ok')} aria-live="polite">
+      {/* Only the field being edited speaks: every verdict changes with each autosave. */}
+      <div id={id + '-verdict'} className={'expr__verdict ' + (shownError ? 'field-error' : 'ok')} aria-live={focused ? 'polite' : undefined}>
         {verdict}
       </div>
     </div>
@@ -114,15 +161,38 @@ export function Headers() {
     c.edit((j) => setHeaders(j, next))
   }
   const error = useProblems(c.path(['headers']))
+  const list = useRef<HTMLDivElement>(null)
+  const add = useRef<HTMLButtonElement>(null)
+  const focusAfter = useFocusAfter()
   return (
     <fieldset className="control int-list" data-path={c.path(['headers'])}>
       <legend>{t('integration.headers')}</legend>
       <p className="help">{t('integration.headers.help')}</p>
       {error ? <p className="field-error">{error}</p> : null}
-      {rows.map(([k, v], i) => (
-        <HeaderRow key={i} i={i} name={k} value={v} onChange={(nk, nv) => write(rows.map((r, j) => (j === i ? [nk, nv] : r)))} onRemove={() => write(rows.filter((_, j) => j !== i))} />
-      ))}
-      <button type="button" className="button button--small" onClick={() => setRows([...rows, ['', '']])}>
+      <div ref={list}>
+        {rows.map(([k, v], i) => (
+          <HeaderRow
+            key={i}
+            i={i}
+            name={k}
+            value={v}
+            onChange={(nk, nv) => write(rows.map((r, j) => (j === i ? [nk, nv] : r)))}
+            onRemove={() => {
+              write(rows.filter((_, j) => j !== i))
+              focusAfter(() => focusRow(list.current, i, add.current))
+            }}
+          />
+        ))}
+      </div>
+      <button
+        ref={add}
+        type="button"
+        className="button button--small"
+        onClick={() => {
+          setRows([...rows, ['', '']])
+          focusAfter(() => focusRow(list.current, rows.length))
+        }}
+      >
         {t('integration.headers.add')}
       </button>
     </fieldset>
@@ -199,14 +269,21 @@ function SecretValue({ name, stored }: { name: string; stored: boolean }) {
   const [value, setValue] = useState('')
   const [busy, setBusy] = useState(false)
   const [status, setStatus] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null)
+  const toggle = useRef<HTMLButtonElement>(null)
+  const input = useRef<HTMLInputElement>(null)
+  const focusAfter = useFocusAfter()
+  const close = () => {
+    setOpen(false)
+    setValue('')
+    focusAfter(() => toggle.current?.focus())
+  }
   const save = async () => {
-    if (!value) return
+    if (!value || busy) return
     setBusy(true)
     setStatus(null)
     try {
       await integrationsApi.setSecret(name, value)
-      setValue('')
-      setOpen(false)
+      close()
       setStatus({ tone: 'ok', text: t('integration.secret.saved', { name }) })
       c.secrets.reload()
     } catch (e) {
@@ -218,7 +295,17 @@ function SecretValue({ name, stored }: { name: string; stored: boolean }) {
   return (
     <div className="int-secret__value">
       {!open ? (
-        <button type="button" className="button button--small" disabled={!name} onClick={() => (setOpen(true), setStatus(null))}>
+        <button
+          ref={toggle}
+          type="button"
+          className="button button--small"
+          disabled={!name}
+          onClick={() => {
+            setOpen(true)
+            setStatus(null)
+            focusAfter(() => input.current?.focus())
+          }}
+        >
           {stored ? t('integration.secret.rotate') : t('integration.secret.set')}
         </button>
       ) : (
@@ -226,6 +313,7 @@ function SecretValue({ name, stored }: { name: string; stored: boolean }) {
           <div className="control">
             <label htmlFor={id}>{t('integration.secret.value', { name })}</label>
             <input
+              ref={input}
               id={id}
               type="password"
               autoComplete="new-password"
@@ -243,15 +331,15 @@ function SecretValue({ name, stored }: { name: string; stored: boolean }) {
               {t('integration.secret.value.help')}
             </div>
           </div>
-          <button type="button" className="button button--primary" disabled={busy || !value} onClick={() => void save()}>
+          <button type="button" className="button button--primary" aria-disabled={busy || !value || undefined} onClick={() => void save()}>
             {t('integration.secret.save')}
           </button>
-          <button type="button" className="button" onClick={() => (setOpen(false), setValue(''))}>
+          <button type="button" className="button" onClick={close}>
             {t('integration.cancel')}
           </button>
         </div>
       )}
-      {status ? <Status tone={status.tone}>{status.text}</Status> : null}
+      <LiveMessage text={status?.text} tone={status?.tone} />
     </div>
   )
 }
@@ -264,6 +352,17 @@ export function UpdateMapping({ at, ctx, legend, help }: { at: Path; ctx: Mappin
   const trs = [...at, 'transitions']
   const set = [...at, 'set']
   const nothing = useProblems(c.path(at))
+  const trList = useRef<HTMLOListElement>(null)
+  const trHeading = useRef<HTMLHeadingElement>(null)
+  const trAdd = useRef<HTMLButtonElement>(null)
+  const setList = useRef<HTMLUListElement>(null)
+  const setAdd = useRef<HTMLButtonElement>(null)
+  const focusAfter = useFocusAfter()
+  const move = (i: number, dir: 'up' | 'down') => {
+    const j = dir === 'up' ? i - 1 : i + 1
+    c.edit((x) => moveItem(x, trs, i, j))
+    focusAfter(() => focusMoved(trList.current, j, dir))
+  }
   return (
     <fieldset className="control int-mapping" data-path={c.path(at)}>
       <legend>{legend}</legend>
@@ -271,49 +370,80 @@ export function UpdateMapping({ at, ctx, legend, help }: { at: Path; ctx: Mappin
       {nothing ? <p className="field-error">{nothing}</p> : null}
       <Expr at={[...at, 'externalId']} label={t('integration.map.externalId')} help={t('integration.map.externalId.help')} ctx={ctx} />
 
-      <h4 id={c.path(trs)}>{t('integration.map.transitions')}</h4>
+      <h4 id={c.path(trs)} ref={trHeading} tabIndex={-1}>
+        {t('integration.map.transitions')}
+      </h4>
       <p className="help">{t('integration.map.transitions.help')}</p>
       <ProblemLine path={c.path(trs)} />
       {c.transitions.length === 0 ? <p className="muted">{t('integration.map.noTransitions')}</p> : null}
-      <ol className="int-rows">
+      <ol className="int-rows" ref={trList}>
         {m.transitions.map((_, i) => (
           <li key={i} className="row row--form">
             <Expr at={[...trs, i, 'if']} label={t('integration.map.if', { n: i + 1 })} help={t('integration.map.if.help')} ctx={ctx} condition />
             <Choice at={[...trs, i, 'transition']} label={t('integration.map.transition', { n: i + 1 })} options={[{ value: '', label: t('integration.choose') }, ...c.transitions]} />
             <span className="row-tools">
-              <IconButton label={t('integration.up', { n: i + 1 })} disabled={i === 0} onClick={() => c.edit((j) => moveItem(j, trs, i, i - 1))}>
+              <IconButton label={t('integration.up', { n: i + 1 })} disabled={i === 0} onClick={() => move(i, 'up')}>
                 ↑
               </IconButton>
-              <IconButton label={t('integration.down', { n: i + 1 })} disabled={i === m.transitions.length - 1} onClick={() => c.edit((j) => moveItem(j, trs, i, i + 1))}>
+              <IconButton label={t('integration.down', { n: i + 1 })} disabled={i === m.transitions.length - 1} onClick={() => move(i, 'down')}>
                 ↓
               </IconButton>
-              <IconButton label={t('integration.map.transition.remove', { n: i + 1 })} onClick={() => c.edit((j) => removeItem(j, trs, i))}>
+              <IconButton
+                label={t('integration.map.transition.remove', { n: i + 1 })}
+                onClick={() => {
+                  c.edit((j) => removeItem(j, trs, i))
+                  focusAfter(() => focusRow(trList.current, i, trAdd.current, trList.current?.children[i - 1]?.querySelector<HTMLElement>('input, select, textarea') ?? null, trHeading.current))
+                }}
+              >
                 ✕
               </IconButton>
             </span>
           </li>
         ))}
       </ol>
-      <button type="button" className="button button--small" disabled={c.transitions.length === 0} onClick={() => c.edit((j) => addItem(j, trs, { transition: c.transitions[0]?.value ?? '' }))}>
+      <button
+        ref={trAdd}
+        type="button"
+        className="button button--small"
+        disabled={c.transitions.length === 0}
+        onClick={() => {
+          c.edit((j) => addItem(j, trs, { transition: c.transitions[0]?.value ?? '' }))
+          focusAfter(() => focusRow(trList.current, m.transitions.length))
+        }}
+      >
         {t('integration.map.transition.add')}
       </button>
 
       <h4>{t('integration.map.set')}</h4>
       <ProblemLine path={c.path(set)} />
-      <ul className="int-rows">
+      <ul className="int-rows" ref={setList}>
         {m.set.map((_, i) => (
           <li key={i} className="row row--form">
             <Choice at={[...set, i, 'field']} label={t('integration.map.field', { n: i + 1 })} options={[{ value: '', label: t('integration.choose') }, ...c.fields]} />
             <Expr at={[...set, i, 'value']} label={t('integration.map.value', { n: i + 1 })} ctx={ctx} />
             <span className="row-tools">
-              <IconButton label={t('integration.map.set.remove', { n: i + 1 })} onClick={() => c.edit((j) => removeItem(j, set, i))}>
+              <IconButton
+                label={t('integration.map.set.remove', { n: i + 1 })}
+                onClick={() => {
+                  c.edit((j) => removeItem(j, set, i))
+                  focusAfter(() => focusRow(setList.current, i, setAdd.current))
+                }}
+              >
                 ✕
               </IconButton>
             </span>
           </li>
         ))}
       </ul>
-      <button type="button" className="button button--small" onClick={() => c.edit((j) => addItem(j, set, { field: '', value: '' }))}>
+      <button
+        ref={setAdd}
+        type="button"
+        className="button button--small"
+        onClick={() => {
+          c.edit((j) => addItem(j, set, { field: '', value: '' }))
+          focusAfter(() => focusRow(setList.current, m.set.length))
+        }}
+      >
         {t('integration.map.set.add')}
       </button>
 

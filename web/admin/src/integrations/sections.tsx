@@ -1,14 +1,14 @@
 // The tabs of the integrations editor that edit the integration: the
 // connection, push, webhook and poll sections, and the JSON.
 
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { api, problemText } from '../api/client'
 import { useLang, useT } from '../i18n/i18n'
 import { useAsync } from '../lib/hooks'
 import { pretty, type JsonObject } from '../model/json'
 import { Checkbox, Checklist, IconButton, Select, TextInput } from '../components/controls'
 import { useIntegration } from './context'
-import { Choice, Expr, Headers, Num, ProblemLine, SecretPicker, Text, UpdateMapping } from './fields'
+import { Choice, Expr, focusRow, Headers, Num, ProblemLine, SecretPicker, Text, UpdateMapping, useFocusAfter } from './fields'
 import { addItem, AUTH_KINDS, DEFAULTS, getIn, MATCH_BY, METHODS, parseIntegration, PLACEHOLDERS, removeItem, setAuthKind, setSection, setTriggerEvent, TRIGGER_EVENTS, view, type Section } from './model'
 
 export function Connection({ onRemove }: { onRemove: () => void }) {
@@ -82,6 +82,9 @@ export function Push() {
   const c = useIntegration()
   const v = view(c.json).push
   const on = ['push', 'on']
+  const list = useRef<HTMLUListElement>(null)
+  const add = useRef<HTMLButtonElement>(null)
+  const focusAfter = useFocusAfter()
   return (
     <div className="int-section">
       <Toggle s="push" label={t('integration.push.on')} help={t('integration.push.help')} />
@@ -90,7 +93,7 @@ export function Push() {
           <fieldset className="control" data-path={c.path(on)}>
             <legend>{t('integration.push.triggers')}</legend>
             <ProblemLine path={c.path(on)} />
-            <ul className="int-rows">
+            <ul className="int-rows" ref={list}>
               {v.on.map((tr, i) => (
                 <li key={i} className="row row--form">
                   <Choice
@@ -103,14 +106,28 @@ export function Push() {
                     <Choice at={[...on, i, 'state']} label={t('integration.push.state', { n: i + 1 })} options={[{ value: '', label: t('integration.push.anyState') }, ...c.states]} />
                   ) : null}
                   <span className="row-tools">
-                    <IconButton label={t('integration.push.trigger.remove', { n: i + 1 })} onClick={() => c.edit((j) => removeItem(j, on, i))}>
+                    <IconButton
+                      label={t('integration.push.trigger.remove', { n: i + 1 })}
+                      onClick={() => {
+                        c.edit((j) => removeItem(j, on, i))
+                        focusAfter(() => focusRow(list.current, i, add.current))
+                      }}
+                    >
                       ✕
                     </IconButton>
                   </span>
                 </li>
               ))}
             </ul>
-            <button type="button" className="button button--small" onClick={() => c.edit((j) => addItem(j, on, { event: 'dossier.entered' }))}>
+            <button
+              ref={add}
+              type="button"
+              className="button button--small"
+              onClick={() => {
+                c.edit((j) => addItem(j, on, { event: 'dossier.entered' }))
+                focusAfter(() => focusRow(list.current, v.on.length))
+              }}
+            >
               {t('integration.push.trigger.add')}
             </button>
           </fieldset>

@@ -1,10 +1,10 @@
 // General settings of a procedure: title, slug, summary, category,
 // keywords, audience, reference prefix.
 
-import { useEffect, useState, type FormEvent } from 'react'
+import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { useT } from '../i18n/i18n'
 import { useDraft, omitEmpty, type DraftStore } from '../state/draft'
-import { renamedPath, renameDraft, slugIssue } from '../state/rename'
+import { renamedPath, renameDraft, RenameSaveError, slugIssue } from '../state/rename'
 import { ApiError, problemText } from '../api/client'
 import { navigate, useRoute } from '../app/router'
 import { TextInput } from '../components/controls'
@@ -89,9 +89,17 @@ function RenameSlug({ store }: { store: DraftStore }) {
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
   const renamedFrom = route.query.get('renamed')
+  // After renaming, the page is mounted anew under the new slug: its
+  // confirmation is focused (a live region mounted with its text is often
+  // not announced).
+  const done = useRef<HTMLParagraphElement>(null)
+  useEffect(() => {
+    if (renamedFrom) done.current?.focus()
+  }, [renamedFrom])
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
+    if (busy) return
     const slug = to.trim()
     const issue = slugIssue(slug)
     if (slug === store.slug) return setError(t('general.rename.same'))
@@ -100,10 +108,16 @@ function RenameSlug({ store }: { store: DraftStore }) {
     setError('')
     try {
       const p = await renameDraft(store, slug)
-      navigate(renamedPath(route.parts, p.slug) + '?renamed=' + encodeURIComponent(store.slug) + '&focus=' + encodeURIComponent('$.slug'))
+      navigate(renamedPath(route.parts, p.slug) + '?renamed=' + encodeURIComponent(store.slug))
     } catch (err) {
       // A 422 points at /slug; a 409 says who has the slug.
-      setError(err instanceof ApiError ? (err.errors.find((x) => x.pointer === '/slug')?.detail ?? problemText(err)) : problemText(err))
+      setError(
+        err instanceof RenameSaveError
+          ? t('general.rename.saveFailed') + (err.detail ? ' ' + err.detail : '')
+          : err instanceof ApiError
+            ? (err.errors.find((x) => x.pointer === '/slug')?.detail ?? problemText(err))
+            : problemText(err),
+      )
       setBusy(false)
     }
   }
@@ -117,13 +131,14 @@ function RenameSlug({ store }: { store: DraftStore }) {
         {t('general.rename.current')} <span className="mono">/d/{store.slug}</span>
       </p>
       {renamedFrom ? (
-        <p className="status status--ok" role="status">
+        <p className="status status--ok" role="status" tabIndex={-1} ref={done}>
           {t('general.rename.done', { slug: store.slug, old: renamedFrom })}
         </p>
       ) : null}
       <div className="inline-form">
         <TextInput label={t('general.rename.label')} help={t('general.rename.help')} value={to} onChange={setTo} error={error} path="$.slug" mono spellCheck={false} />
-        <button type="submit" className="button" disabled={busy} aria-busy={busy || undefined}>
+        {/* aria-disabled, not disabled: the button keeps focus while renaming. */}
+        <button type="submit" className="button" aria-disabled={busy || undefined} aria-busy={busy || undefined}>
           {busy ? t('general.rename.busy') : t('general.rename.button')}
         </button>
       </div>

@@ -125,6 +125,19 @@ export default function IntegrationEditor({ store, index }: { store: DraftStore;
 
   const tabs = TABS.filter((x) => x !== 'activity' || status)
   const current = tabs.includes(tab) ? tab : 'connection'
+  const tabId = (x: Tab) => 'int-tab-' + x
+
+  // Tabs (WAI-ARIA): only the selected tab is in the tab order; the arrow
+  // keys, Home and End select another one and move focus to it.
+  const onTabKey = (e: React.KeyboardEvent) => {
+    const i = tabs.indexOf(current)
+    const next =
+      e.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length] : e.key === 'ArrowLeft' ? tabs[(i - 1 + tabs.length) % tabs.length] : e.key === 'Home' ? tabs[0] : e.key === 'End' ? tabs[tabs.length - 1] : null
+    if (!next) return
+    e.preventDefault()
+    setTab(next)
+    document.getElementById(tabId(next))?.focus()
+  }
 
   return (
     <section aria-labelledby="int-h" className="int">
@@ -139,19 +152,32 @@ export default function IntegrationEditor({ store, index }: { store: DraftStore;
         </p>
       ) : (
         <Ctx.Provider value={ctx}>
-          <div className="tabs" role="group" aria-label={t('integration.tabs')}>
+          <div className="tabs" role="tablist" aria-label={t('integration.tabs')} onKeyDown={onTabKey}>
             {tabs.map((x) => (
-              <button key={x} type="button" aria-pressed={current === x} onClick={() => setTab(x)}>
+              <button
+                key={x}
+                id={tabId(x)}
+                type="button"
+                role="tab"
+                aria-selected={current === x}
+                aria-controls="int-panel"
+                tabIndex={current === x ? 0 : -1}
+                onClick={() => setTab(x)}
+              >
                 {t('integration.tab.' + x)}
                 {counts[x] ? (
-                  <span className="count" aria-label={t('editor.problems', { n: counts[x]! })}>
-                    {counts[x]}
-                  </span>
+                  <>
+                    <span className="count" aria-hidden="true">
+                      {counts[x]}
+                    </span>
+                    {' '}
+                    <span className="visually-hidden">({t('editor.problems', { n: counts[x]! })})</span>
+                  </>
                 ) : null}
               </button>
             ))}
           </div>
-          <div role="region" aria-labelledby="int-tab-h" className="int__panel">
+          <div role="tabpanel" id="int-panel" aria-labelledby={tabId(current)} tabIndex={0} className="int__panel">
             <h2 id="int-tab-h">{t('integration.tab.' + current)}</h2>
             {current === 'connection' ? (
               <Connection

@@ -5,7 +5,7 @@
 
 import { useEffect, useState } from 'react'
 import { ApiError, problemText, request } from '../api/client'
-import { Status, TextInput } from '../components/controls'
+import { LiveMessage, Status, TextInput } from '../components/controls'
 import { useT } from '../i18n/i18n'
 
 interface Site {
@@ -57,6 +57,7 @@ export default function SiteSettings() {
 
   const save = async (e: React.FormEvent) => {
     e.preventDefault()
+    if (saving) return
     setSaving(true)
     setErrors({})
     setStatus(undefined)
@@ -116,11 +117,12 @@ export default function SiteSettings() {
           </span>
         </div>
         <p>
-          <button type="submit" className="button button--primary" disabled={saving}>
+          {/* aria-disabled, not disabled: the button keeps focus while saving. */}
+          <button type="submit" className="button button--primary" aria-disabled={saving || undefined}>
             {t('site.save')}
           </button>
         </p>
-        {status ? <Status tone={status.tone}>{status.text}</Status> : null}
+        <LiveMessage text={status?.text} tone={status?.tone} />
       </form>
     </section>
   )

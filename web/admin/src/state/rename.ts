@@ -26,12 +26,26 @@ export function renamedPath(parts: string[], to: string): string {
 }
 
 /**
+ * RenameSaveError says that the pending changes could not be saved before
+ * renaming (the page shows general.rename.saveFailed with the detail, the
+ * server's message when there is one).
+ */
+export class RenameSaveError extends Error {
+  readonly detail: string
+  constructor(detail: string) {
+    super(detail || 'the draft could not be saved')
+    this.name = 'RenameSaveError'
+    this.detail = detail
+  }
+}
+
+/**
  * renameDraft saves what is pending, renames the procedure and retires the
- * old store. It throws the ApiError of a failed save or rename (the store
- * stays usable then).
+ * old store. It throws a RenameSaveError when the save fails, the ApiError
+ * of a refused rename (the store stays usable then).
  */
 export async function renameDraft(store: DraftStore, to: string): Promise<Procedure> {
-  if (!(await store.save())) throw new Error(store.meta.error || 'save failed')
+  if (!(await store.save())) throw new RenameSaveError(store.meta.error)
   const p = await api.rename(store.slug, to)
   store.retire()
   forgetDraft(store.slug)
