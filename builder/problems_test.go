@@ -3,8 +3,6 @@ package builder
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -29,44 +27,20 @@ func TestFrenchCatalogue(t *testing.T) {
 // TestCheckGoldenFrench renders the problems of testdata/*.json in French
 // against testdata/*.fr.golden, for review of the whole catalogue.
 func TestCheckGoldenFrench(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no test procedures: %v", err)
-	}
-	for _, file := range files {
-		name := strings.TrimSuffix(filepath.Base(file), ".json")
-		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
+	eachGolden(t, ".fr.golden", func(t *testing.T, data []byte) []byte {
+		p, err := Parse(data)
+		if err != nil {
+			return nil // a parse error: no problem to render
+		}
+		var buf bytes.Buffer
+		for _, pr := range Check(p) {
+			fmt.Fprintf(&buf, "%s: %s\n", pr.Path, pr.In("fr"))
+			if en := pr.In("en"); en != pr.Message {
+				t.Errorf("In(en) = %q, want the Message %q", en, pr.Message)
 			}
-			p, err := Parse(data)
-			if err != nil {
-				return // a parse error: no problem to render
-			}
-			var buf bytes.Buffer
-			for _, pr := range Check(p) {
-				fmt.Fprintf(&buf, "%s: %s\n", pr.Path, pr.In("fr"))
-				if en := pr.In("en"); en != pr.Message {
-					t.Errorf("In(en) = %q, want the Message %q", en, pr.Message)
-				}
-			}
-			golden := strings.TrimSuffix(file, ".json") + ".fr.golden"
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./builder -run TestCheckGoldenFrench -update)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("problems differ from %s:\n--- got\n%s--- want\n%s", golden, buf.Bytes(), want)
-			}
-		})
-	}
+		}
+		return buf.Bytes()
+	})
 }
 
 // TestProblemsInFrench renders real problems of a preset with mistakes.

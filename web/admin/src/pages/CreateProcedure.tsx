@@ -6,20 +6,17 @@ import { useAsync } from '../lib/hooks'
 import { useT } from '../i18n/i18n'
 import { navigate } from '../app/router'
 import { Status, TextInput } from '../components/controls'
-import { slugify } from '../lib/slug'
+import { useSlugFromTitle } from '../components/SlugInput'
 
-export { slugify }
 
 export function CreateProcedure() {
   const t = useT()
   const presets = useAsync(() => api.presets(), [])
   const [title, setTitle] = useState('')
-  const [slug, setSlug] = useState('')
-  const [slugEdited, setSlugEdited] = useState(false)
   const [preset, setPreset] = useState('')
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
-  const effectiveSlug = slugEdited ? slug : slugify(title)
+  const { slug: effectiveSlug, input: slugInput } = useSlugFromTitle(title)
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault()
@@ -40,17 +37,7 @@ export function CreateProcedure() {
       <h1>{t('create.title')}</h1>
       <form onSubmit={submit}>
         <TextInput label={t('general.title')} value={title} onChange={setTitle} required />
-        <TextInput
-          label={t('general.slug')}
-          help={t('general.slug.help')}
-          value={effectiveSlug}
-          mono
-          required
-          onChange={(v) => {
-            setSlugEdited(true)
-            setSlug(v)
-          }}
-        />
+        {slugInput}
         <fieldset className="control">
           <legend>{t('create.start')}</legend>
           <label className="choice-card">

@@ -9,7 +9,7 @@ import type { ProcedureSummary } from '../api/types'
 import { useT } from '../i18n/i18n'
 import { navigate } from '../app/router'
 import { Select, Status, TextInput } from '../components/controls'
-import { slugify } from '../lib/slug'
+import { useSlugFromTitle } from '../components/SlugInput'
 
 /** duplicateButtonId is the id of a row's "Dupliquer" button, to give focus back to it. */
 export const duplicateButtonId = (slug: string) => 'duplicate-' + slug
@@ -69,13 +69,11 @@ export function RowActions({
 export function DuplicateForm({ source, onCancel }: { source: ProcedureSummary; onCancel: () => void }) {
   const t = useT()
   const [title, setTitle] = useState(t('list.duplicate.copyTitle', { title: source.title || source.slug }))
-  const [slug, setSlug] = useState('')
-  const [slugEdited, setSlugEdited] = useState(false)
   const [from, setFrom] = useState('draft')
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
   const titleRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null)
-  const effectiveSlug = slugEdited ? slug : slugify(title)
+  const { slug: effectiveSlug, input: slugInput } = useSlugFromTitle(title)
   const headingId = 'duplicate-h-' + source.slug
 
   useEffect(() => {
@@ -114,17 +112,7 @@ export function DuplicateForm({ source, onCancel }: { source: ProcedureSummary; 
       <p className="help">{t('list.duplicate.help')}</p>
       <div className="inline-form">
         <TextInput label={t('general.title')} value={title} onChange={setTitle} required inputRef={titleRef} />
-        <TextInput
-          label={t('general.slug')}
-          help={t('general.slug.help')}
-          value={effectiveSlug}
-          mono
-          required
-          onChange={(v) => {
-            setSlugEdited(true)
-            setSlug(v)
-          }}
-        />
+        {slugInput}
         {source.current_version > 0 ? (
           <Select
             label={t('list.duplicate.from')}
