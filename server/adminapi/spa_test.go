@@ -1,6 +1,9 @@
 package adminapi_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io/fs"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -73,5 +76,40 @@ func TestSPAServed(t *testing.T) {
 	if resp, _ := c.Get(asset[1]); resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") ||
 		!strings.Contains(resp.Header.Get("Content-Type"), "javascript") {
 		t.Errorf("asset %s: %d %q %q", asset[1], resp.StatusCode, resp.Header.Get("Cache-Control"), resp.Header.Get("Content-Type"))
+	}
+}
+
+// firstLoadBudget bounds the JavaScript the admin app loads before it
+// shows anything (issue 5: at most 300 KB gzipped); sections load later.
+const firstLoadBudget = 300 << 10
+
+// TestSPAFirstLoad sums the gzipped size of the scripts the committed
+// build's index.html loads (its module and the modules it preloads) and
+// fails above the budget.
+func TestSPAFirstLoad(t *testing.T) {
+	index, err := fs.ReadFile(web.Admin, "index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := regexp.MustCompile(`<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="/admin/([^"]+\.js)"`).FindAllStringSubmatch(string(index), -1)
+	if len(refs) == 0 {
+		t.Fatalf("index.html loads no script:\n%s", index)
+	}
+	total := 0
+	for _, r := range refs {
+		js, err := fs.ReadFile(web.Admin, r[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+		zw.Write(js)
+		zw.Close()
+		t.Logf("%s: %d bytes, %d gzipped", r[1], len(js), buf.Len())
+		total += buf.Len()
+	}
+	t.Logf("first load: %d scripts, %.1f KB gzipped (budget %d KB)", len(refs), float64(total)/1024, firstLoadBudget>>10)
+	if total > firstLoadBudget {
+		t.Errorf("the first load is %d bytes of gzipped JavaScript, over the budget of %d", total, firstLoadBudget)
 	}
 }
