@@ -5,12 +5,14 @@
 // move it up and down, and the properties panel can move it into any
 // group or page.
 
-import { memo, useCallback, useMemo, useState, type ReactNode } from 'react'
+import { createContext, memo, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
 import {
   closestCenter,
   DndContext,
   DragOverlay,
+  getClientRect,
   KeyboardSensor,
+  MeasuringStrategy,
   PointerSensor,
   pointerWithin,
   useDraggable,
@@ -21,6 +23,7 @@ import {
   type CollisionDetection,
   type DragEndEvent,
   type DragStartEvent,
+  type MeasuringConfiguration,
   type Over,
 } from '@dnd-kit/core'
 import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable'
@@ -52,7 +55,53 @@ export function labelOf(m: FormModel, id: string, t: T): string {
   return String(n.schema.title ?? '') || n.name || t('kind.field.' + kindOf(n))
 }
 
+/**
+ * Per-task caches. A keyboard pick-up is one task in which dnd-kit renders
+ * 4 times: it measures every droppable twice (when the drag initialises,
+ * then again from its own effect) and runs the collision detection 3 times
+ * on the same inputs. Nothing moves in between (rows keep their place and
+ * size), so within a task the second measure of a node and a repeated
+ * collision query reuse the first result. The caches are dropped at the
+ * next task: a key press, a pointer move or a scroll starts afresh.
+ */
+let taskCacheArmed = false
+const rectCache = new Map<Element, ReturnType<typeof getClientRect>>()
+let lastCollision: { key: unknown[]; result: ReturnType<CollisionDetection> } | null = null
+function armTaskCache() {
+  if (taskCacheArmed) return
+  taskCacheArmed = true
+  setTimeout(() => {
+    taskCacheArmed = false
+    rectCache.clear()
+    lastCollision = null
+  })
+}
+
+/** measureDroppable is dnd-kit's default droppable measure (the rect without transforms), cached for the task. */
+function measureDroppable(node: HTMLElement) {
+  armTaskCache()
+  let r = rectCache.get(node)
+  if (!r) {
+    r = getClientRect(node, { ignoreTransform: true })
+    rectCache.set(node, r)
+  }
+  return r
+}
+
+const MEASURING: MeasuringConfiguration = { droppable: { measure: measureDroppable, strategy: MeasuringStrategy.WhileDragging } }
+
 const collision: CollisionDetection = (args) => {
+  armTaskCache()
+  const c = args.collisionRect
+  const p = args.pointerCoordinates
+  const key = [args.droppableRects, args.droppableContainers, c.left, c.top, c.width, c.height, p?.x, p?.y, args.active.id]
+  if (lastCollision && key.every((k, i) => k === lastCollision!.key[i])) return lastCollision.result
+  const result = detect(args)
+  lastCollision = { key, result }
+  return result
+}
+
+const detect: CollisionDetection = (args) => {
   const within = pointerWithin(args)
   if (within.length) {
     const area = (id: string | number) => {
@@ -141,7 +190,7 @@ export const Canvas = memo(function Canvas({ fs, insertTarget }: { fs: FormStore
   )
 
   return (
-    <DndContext sensors={sensors} collisionDetection={collision} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setActive(null)} accessibility={{ announcements, screenReaderInstructions: { draggable: t('dnd.instructions') } }}>
+    <DndContext sensors={sensors} collisionDetection={collision} measuring={MEASURING} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setActive(null)} accessibility={{ announcements, screenReaderInstructions: { draggable: t('dnd.instructions') } }}>
       <Palette onAdd={addKind} />
       <div className="fb__canvas" role="region" aria-label={t('fb.canvas')}>
         {pages ? (
@@ -232,10 +281,24 @@ const FieldRow = memo(function FieldRow(p: RowProps) {
   // No resize observers: rows keep their size during a drag (the dragged one
   // stays in place under the overlay), and dnd-kit would otherwise create one
   // per row at every pick-up.
-  const sortable = useSortable({ id: p.id, data: { parent: node?.parent, page: p.page }, resizeObserverConfig: NO_RESIZE_OBSERVER })
+  // The data object keeps its identity between renders: dnd-kit re-renders
+  // every sortable at each of the 4 renders of a pick-up, and a new object
+  // would recompute useSortable's data and re-run its layout effects (in
+  // useDraggable and useDroppable) on all 100 rows each time.
+  const parent = node?.parent
+  const data = useMemo(() => ({ parent, page: p.page }), [parent, p.page])
+  const sortable = useSortable({ id: p.id, data, resizeObserverConfig: NO_RESIZE_OBSERVER })
   renders.shell++
+  const label = node ? String(node.schema.title ?? '') || node.name : ''
+  const handleLabel = useMemo(() => t('fb.handle', { name: label }), [t, label])
+  // The handle reads its props from a context: dnd-kit gives every row new
+  // listeners or attributes at a pick-up (aria-pressed for the picked-up
+  // one), which re-renders the 100 handles but not the memoised bodies.
+  const handle = useMemo(
+    () => ({ label: handleLabel, attributes: sortable.attributes, listeners: sortable.listeners }),
+    [handleLabel, sortable.attributes, sortable.listeners],
+  )
   if (!node) return null
-  const label = String(node.schema.title ?? '') || node.name
   // While a field is dragged dnd-kit gives every row of the list a transform,
   // most of them 0, 0: written as translate3d it would put each of the 100
   // rows on its own compositing layer at pick-up (and again at the drop).
@@ -246,7 +309,9 @@ const FieldRow = memo(function FieldRow(p: RowProps) {
   const style = moved ? { transform: CSS.Translate.toString(tr), transition: sortable.transition } : undefined
   return (
     <li ref={sortable.setNodeRef} style={style} className={'fb-row' + (sortable.isDragging ? ' fb-row--dragging' : '') + (node.box ? ' fb-row--group' : '')} data-field-id={p.id}>
-      <RowBody {...p} handle={<RowHandle label={t('fb.handle', { name: label })} attributes={sortable.attributes} listeners={sortable.listeners} />} />
+      <HandleContext.Provider value={handle}>
+        <RowBody {...p} />
+      </HandleContext.Provider>
     </li>
   )
 })
@@ -255,17 +320,21 @@ const NO_RESIZE_OBSERVER = { disabled: true }
 
 type Sortable = ReturnType<typeof useSortable>
 
-/** RowHandle is the drag handle; dnd-kit's attributes and listeners keep the same identity between renders. */
-const RowHandle = memo(function RowHandle({ label, attributes, listeners }: { label: string; attributes: Sortable['attributes']; listeners: Sortable['listeners'] }) {
+/** HandleContext gives a row's drag handle its label and dnd-kit's attributes and listeners. */
+const HandleContext = createContext<{ label: string; attributes: Sortable['attributes']; listeners: Sortable['listeners'] } | null>(null)
+
+/** RowHandle is the drag handle of the row it is in. */
+const RowHandle = memo(function RowHandle() {
+  const h = useContext(HandleContext)!
   return (
-    <button type="button" className="fb-row__handle" {...attributes} {...listeners} aria-label={label}>
+    <button type="button" className="fb-row__handle" {...h.attributes} {...h.listeners} aria-label={h.label}>
       <span aria-hidden="true">⠿</span>
     </button>
   )
 })
 
 const RowBody = memo(
-  function RowBody({ fs, id, page, depth, handle }: RowProps & { handle: ReactNode }) {
+  function RowBody({ fs, id, page, depth }: RowProps) {
     renders.count++
     const t = useT()
     const node = useNode(fs, id)
@@ -286,7 +355,7 @@ const RowBody = memo(
     return (
       <>
         <div className={'fb-row__main' + (selected ? ' fb-row__main--selected' : '')}>
-          {handle}
+          <RowHandle />
           <button type="button" className="fb-row__select" aria-pressed={selected} onClick={() => fs.select(selected ? null : id)}>
             <span className="fb-row__label">
               {label}
@@ -334,7 +403,6 @@ const RowBody = memo(
       </>
     )
   },
-  // The handle element is new on every shell render but renders the same thing.
   // Index and count are left out: a row's place (first, last) comes from useEdge.
   (a, b) => a.fs === b.fs && a.id === b.id && a.page === b.page && a.depth === b.depth,
 )

@@ -136,6 +136,23 @@ describe('form builder with 100 fields', () => {
       expect(removed.rows).toBeLessThanOrEqual(3)
     }
     expect(host.querySelectorAll('.fb-row').length).toBe(100)
+
+    // Picking a field up with the keyboard (Space on its handle): dnd-kit
+    // re-renders every sortable shell, but of the rows' content only the
+    // picked-up one, whose handle now says it is pressed (aria-pressed).
+    const picked = ids()[50]
+    const handle = row(picked).querySelector<HTMLButtonElement>('.fb-row__handle')!
+    handle.focus()
+    const pickUp = await measure('keyboard pick-up', () => {
+      handle.dispatchEvent(new KeyboardEvent('keydown', { code: 'Space', key: ' ', bubbles: true, cancelable: true }))
+    })
+    expect(row(picked).querySelector('.fb-row__handle')!.getAttribute('aria-pressed')).toBe('true')
+    expect(pickUp.rows).toBeLessThanOrEqual(1)
+    await act(async () => {
+      document.dispatchEvent(new KeyboardEvent('keydown', { code: 'Escape', key: 'Escape', bubbles: true }))
+      window.dispatchEvent(new KeyboardEvent('keydown', { code: 'Escape', key: 'Escape', bubbles: true }))
+    })
+    expect(row(picked).querySelector('.fb-row__handle')!.getAttribute('aria-pressed')).toBeNull()
     act(() => root.unmount())
   })
 
