@@ -2,7 +2,7 @@
 // each reads its value, writes it back through the draft, carries the
 // member's JSONPath (data-path) and shows the problems found there.
 
-import { useCallback, useEffect, useId, useRef, useState } from 'react'
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import { problemText } from '../api/client'
 import { useT } from '../i18n/i18n'
 import { useDraftMeta } from '../state/draft'
@@ -24,7 +24,10 @@ export function useFocusAfter(): (f: () => void) => void {
   // The tick is set with the action's own updates (batched), so the focus
   // moves after the render that shows them, not after an earlier one.
   const [tick, setTick] = useState(0)
-  useEffect(() => {
+  // A layout effect: focus moves in the commit that shows the change, not
+  // in a passive effect that may run later (a screen reader or a test
+  // could see the change with the focus still on <body>).
+  useLayoutEffect(() => {
     const f = pending.current
     pending.current = null
     f?.()
