@@ -1,7 +1,7 @@
 // One procedure: its sections in a side navigation, the save state, and
 // the guard that keeps unsaved changes from being lost on leaving.
 
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'react'
 import { problemText } from '../api/client'
 import { useT } from '../i18n/i18n'
 import { addGuard, href, useRoute } from '../app/router'
@@ -244,7 +244,9 @@ function UndoControls({ store }: { store: DraftStore }) {
     [store, say, t],
   )
 
-  useEffect(() => {
+  // Listening from the commit on (a layout effect): a shortcut pressed as
+  // soon as the editor shows is not lost.
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.isComposing) return
       const what = undoShortcut(e)

@@ -1,7 +1,7 @@
 // The editor's "Annuler" / "Rétablir" buttons and shortcuts, against a
 // draft served by a mocked fetch (in this file only).
 
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LangProvider } from '../i18n/i18n'
 import type { Procedure } from '../api/types'
@@ -68,6 +68,11 @@ async function open(slug: string) {
     </LangProvider>,
   )
   const title = (await screen.findByLabelText(/^Titre/)) as HTMLInputElement
+  // The editor showed after a fetch, outside act(): let React run the
+  // effects it scheduled (subscriptions to the store) before the test acts.
+  await act(async () => {
+    await new Promise((r) => setTimeout(r, 0))
+  })
   return {
     title,
     undo: screen.getByRole('button', { name: 'Annuler la dernière modification' }),
