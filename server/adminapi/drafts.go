@@ -26,7 +26,7 @@ func blankProcedure() *builder.Procedure {
 // insertDraft stores def as a new, unpublished procedure. Its slug must
 // be valid (422 on /slug) and free (409).
 func (h *Handler) insertDraft(c *fiber.Ctx, def *builder.Procedure) (*store.ProcedureOverview, error) {
-	if probs := slugProblems(def); len(probs) > 0 {
+	if probs := slugProblems(def, apiLang(c)); len(probs) > 0 {
 		return nil, problem(fiber.StatusUnprocessableEntity, probs[0].Detail, probs...)
 	}
 	raw, err := def.JSON()

@@ -9,10 +9,5 @@ import (
 // (problems, template variables): see [httpx.APILang].
 func apiLang(c *fiber.Ctx) string { return httpx.APILang(c) }
 
-// inLang returns fr for French, else en.
-func inLang(lang, fr, en string) string {
-	if lang == "fr" {
-		return fr
-	}
-	return en
-}
+// inLang returns fr for French, else en (see [httpx.InLang]).
+func inLang(lang, fr, en string) string { return httpx.InLang(lang, fr, en) }

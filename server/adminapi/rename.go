@@ -52,7 +52,7 @@ func (h *Handler) renameProcedure(c *fiber.Ctx) error {
 			return h.sendProcedure(c, fiber.StatusOK, o)
 		}
 		def.Slug = to
-		if probs := slugProblems(def); len(probs) > 0 {
+		if probs := slugProblems(def, apiLang(c)); len(probs) > 0 {
 			return problem(fiber.StatusUnprocessableEntity, probs[0].Detail, probs...)
 		}
 		raw, err := def.JSON()
@@ -83,15 +83,15 @@ func (h *Handler) renameProcedure(c *fiber.Ctx) error {
 }
 
 // slugProblems returns what builder.Check says of def's slug, as field
-// problems of /slug (the rules of creation).
-func slugProblems(def *builder.Procedure) []httpx.FieldProblem {
-	var out []httpx.FieldProblem
+// problems of /slug in lang (the rules of creation).
+func slugProblems(def *builder.Procedure, lang string) []httpx.FieldProblem {
+	var ps []builder.Problem
 	for _, p := range builder.Check(def) {
 		if p.Path == "$.slug" {
-			out = append(out, httpx.FieldProblem{Pointer: "/slug", Detail: p.Message})
+			ps = append(ps, p)
 		}
 	}
-	return out
+	return problemsOf(ps, lang)
 }
 
 // slugTaken is the 409 of a slug that another procedure has, or had.

@@ -183,7 +183,7 @@ func (h *Handler) bindRole(c *fiber.Ctx) error {
 	if err := store.Bind(ctx(c), h.db.Write, &store.RoleBinding{ProcedureID: o.ID, RoleID: r.ID, GroupID: g.ID, Kind: r.Binding}); err != nil {
 		return err
 	}
-	slog.InfoContext(ctx(c), "role bound", "procedure", o.Slug, "role", r.ID, "group", g.Name, "by", h.user(c).ID)
+	slog.InfoContext(ctx(c), "role bound", "procedure", o.Slug, "role", r.ID, "group", g.Name, "by", h.adminID(c))
 	return h.sendBindings(c, o.ID, clearGroups(roles))
 }
 
@@ -195,7 +195,7 @@ func (h *Handler) unbindRole(c *fiber.Ctx) error {
 	if err := store.Unbind(ctx(c), h.db.Write, o.ID, r.ID, g.ID); err != nil {
 		return err
 	}
-	slog.InfoContext(ctx(c), "role unbound", "procedure", o.Slug, "role", r.ID, "group", g.Name, "by", h.user(c).ID)
+	slog.InfoContext(ctx(c), "role unbound", "procedure", o.Slug, "role", r.ID, "group", g.Name, "by", h.adminID(c))
 	return h.sendBindings(c, o.ID, clearGroups(roles))
 }
 

@@ -80,40 +80,33 @@ func (h *Handler) saveSite(c *fiber.Ctx) error {
 	if h.Site.Changed != nil {
 		h.Site.Changed()
 	}
-	slog.InfoContext(ctx(c), "site branding changed", "name", in.Name, "by", h.user(c).ID)
+	slog.InfoContext(ctx(c), "site branding changed", "name", in.Name, "by", h.adminID(c))
 	return h.showSite(c)
 }
 
 // checkSite returns the problems of branding settings, in lang.
 func checkSite(s web.Site, lang string) []httpx.FieldProblem {
-	fr := lang == "fr"
-	msg := func(f, e string) string {
-		if fr {
-			return f
-		}
-		return e
-	}
 	var errs []httpx.FieldProblem
 	if utf8.RuneCountInString(s.Name) > maxSiteName {
 		errs = append(errs, httpx.FieldProblem{Pointer: "/name",
-			Detail: msg("Le nom est trop long (120 caractères au plus).", "The name is too long (at most 120 characters).")})
+			Detail: inLang(lang, "Le nom est trop long (120 caractères au plus).", "The name is too long (at most 120 characters).")})
 	}
 	if s.LogoURL != "" {
 		u, err := url.Parse(s.LogoURL)
 		ok := err == nil && (u.Scheme == "https" && u.Host != "" || u.Scheme == "" && u.Host == "" && strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(s.LogoURL, "//"))
 		if !ok {
 			errs = append(errs, httpx.FieldProblem{Pointer: "/logoUrl",
-				Detail: msg("Indiquez une adresse https://… ou un chemin de ce site commençant par /.", "Give an https://… address or a path on this site starting with /.")})
+				Detail: inLang(lang, "Indiquez une adresse https://… ou un chemin de ce site commençant par /.", "Give an https://… address or a path on this site starting with /.")})
 		}
 	}
 	if s.AccentColor != "" {
 		switch r := web.ContrastOnWhite(s.AccentColor); {
 		case r == 0:
 			errs = append(errs, httpx.FieldProblem{Pointer: "/accentColor",
-				Detail: msg("Indiquez une couleur sous la forme #rrggbb.", "Give a colour as #rrggbb.")})
+				Detail: inLang(lang, "Indiquez une couleur sous la forme #rrggbb.", "Give a colour as #rrggbb.")})
 		case r < 4.5:
 			errs = append(errs, httpx.FieldProblem{Pointer: "/accentColor",
-				Detail: msg("Contraste insuffisant sur fond blanc : il faut au moins 4,5:1 pour que les textes et boutons restent lisibles.",
+				Detail: inLang(lang, "Contraste insuffisant sur fond blanc : il faut au moins 4,5:1 pour que les textes et boutons restent lisibles.",
 					"Not enough contrast on white: at least 4.5:1 is needed for text and buttons to stay readable.")})
 		}
 	}

@@ -25,6 +25,15 @@ func APILang(c *fiber.Ctx) string {
 	return Lang(c)
 }
 
+// InLang returns fr when lang is French, else en: the two texts of a
+// message written in place (catalogues hold the others).
+func InLang(lang, fr, en string) string {
+	if lang == "fr" {
+		return fr
+	}
+	return en
+}
+
 // PathPointer turns a builder JSONPath ($.scenarios[1]["ui:pages"]), or
 // the rest of one (.push.on[0]), into an RFC 6901 pointer
 // (/scenarios/1/ui:pages, /push/on/0); "$" is "". It stops at the first

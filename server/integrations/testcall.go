@@ -113,14 +113,14 @@ type testMappingError struct {
 func (s *Service) testCall(c *fiber.Ctx) error {
 	lang := httpx.APILang(c)
 	if len(c.Body()) > MaxTestCallBytes {
-		return problem(http.StatusRequestEntityTooLarge, tr(lang, "le corps d’un appel d’essai fait au plus %d octets",
+		return problem(http.StatusRequestEntityTooLarge, httpx.InLang(lang, "le corps d’un appel d’essai fait au plus %d octets",
 			"a test call's body is at most %d bytes"), MaxTestCallBytes)
 	}
 	var in testCallRequest
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		return problem(http.StatusBadRequest, tr(lang, "le corps doit être un objet JSON {\"integration\": {…}, \"call\": \"ping|push|poll\"} : %v",
+		return problem(http.StatusBadRequest, httpx.InLang(lang, "le corps doit être un objet JSON {\"integration\": {…}, \"call\": \"ping|push|poll\"} : %v",
 			"the body must be a JSON object {\"integration\": {…}, \"call\": \"ping|push|poll\"}: %v"), err)
 	}
 	ctx := c.UserContext()
@@ -159,10 +159,10 @@ func (s *Service) prepareTest(ctx context.Context, in *testCallRequest, lang str
 	switch in.Call {
 	case CallPing, CallPush, CallPoll:
 	default:
-		errs = append(errs, httpx.FieldProblem{Pointer: "/call", Detail: tr(lang, "call vaut ping, push ou poll", "call is ping, push or poll")})
+		errs = append(errs, httpx.FieldProblem{Pointer: "/call", Detail: httpx.InLang(lang, "call vaut ping, push ou poll", "call is ping, push or poll")})
 	}
 	if in.Integration == nil {
-		errs = append(errs, httpx.FieldProblem{Pointer: "/integration", Detail: tr(lang,
+		errs = append(errs, httpx.FieldProblem{Pointer: "/integration", Detail: httpx.InLang(lang,
 			"donnez l’intégration à essayer, telle qu’elle est dans le brouillon", "give the integration to test, as in the draft")})
 		return nil, unprocessable(errs, lang)
 	}
@@ -177,15 +177,15 @@ func (s *Service) prepareTest(ctx context.Context, in *testCallRequest, lang str
 	errs = append(errs, integrationProblems(def, idx, in.Integration, path, lang)...)
 	itg := in.Integration
 	if strings.TrimSpace(itg.URL) == "" {
-		errs = append(errs, httpx.FieldProblem{Pointer: "/integration/url", Detail: tr(lang,
+		errs = append(errs, httpx.FieldProblem{Pointer: "/integration/url", Detail: httpx.InLang(lang,
 			"l’intégration a besoin d’une URL à appeler", "the integration needs a URL to call")})
 	}
 	switch {
 	case in.Call == CallPush && itg.Push == nil:
-		errs = append(errs, httpx.FieldProblem{Pointer: "/integration/push", Detail: tr(lang,
+		errs = append(errs, httpx.FieldProblem{Pointer: "/integration/push", Detail: httpx.InLang(lang,
 			"l’intégration n’a pas de push à essayer", "the integration has no push to test")})
 	case in.Call == CallPoll && itg.Poll == nil:
-		errs = append(errs, httpx.FieldProblem{Pointer: "/integration/poll", Detail: tr(lang,
+		errs = append(errs, httpx.FieldProblem{Pointer: "/integration/poll", Detail: httpx.InLang(lang,
 			"l’intégration n’a pas de poll à essayer", "the integration has no poll to test")})
 	}
 	if len(errs) > 0 {
@@ -213,7 +213,7 @@ func (s *Service) prepareTest(ctx context.Context, in *testCallRequest, lang str
 	}
 	if builder.UsesPlaceholder(tpl, "external_id") && t.dossier.ExternalID == nil {
 		return nil, unprocessable([]httpx.FieldProblem{{Pointer: "/dossier/externalId",
-			Detail: fmt.Sprintf(tr(lang, "le chemin du %s, %s, contient {external_id} : donnez un externalId au dossier d’exemple",
+			Detail: fmt.Sprintf(httpx.InLang(lang, "le chemin du %s, %s, contient {external_id} : donnez un externalId au dossier d’exemple",
 				"the %s path %s names {external_id}: give the sample dossier an externalId"), in.Call, tpl)}}, lang)
 	}
 	return t, nil
@@ -228,19 +228,19 @@ func (s *Service) testDefinition(ctx context.Context, in *testCallRequest, lang 
 	}
 	o, err := store.ProcedureOverviewBySlug(ctx, s.db.Read, in.Procedure)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, 0, unprocessable([]httpx.FieldProblem{{Pointer: "/procedure", Detail: tr(lang,
+		return nil, 0, unprocessable([]httpx.FieldProblem{{Pointer: "/procedure", Detail: httpx.InLang(lang,
 			fmt.Sprintf("la démarche «\u00a0%s\u00a0» n’existe pas", in.Procedure), fmt.Sprintf("there is no procedure %q", in.Procedure))}}, lang)
 	} else if err != nil {
 		return nil, 0, err
 	}
 	def, err := builder.Parse(o.Draft)
 	if err != nil {
-		return nil, 0, unprocessable([]httpx.FieldProblem{{Pointer: "/procedure", Detail: tr(lang,
+		return nil, 0, unprocessable([]httpx.FieldProblem{{Pointer: "/procedure", Detail: httpx.InLang(lang,
 			"son brouillon ne se lit pas : ", "its draft does not parse: ") + err.Error()}}, lang)
 	}
 	online := def.OnlineScenario()
 	if online == nil {
-		return nil, 0, unprocessable([]httpx.FieldProblem{{Pointer: "/procedure", Detail: tr(lang,
+		return nil, 0, unprocessable([]httpx.FieldProblem{{Pointer: "/procedure", Detail: httpx.InLang(lang,
 			fmt.Sprintf("la démarche «\u00a0%s\u00a0» n’a pas de scénario avec un formulaire pour recevoir des dossiers", in.Procedure),
 			fmt.Sprintf("procedure %q has no scenario with a form to receive dossiers", in.Procedure))}}, lang)
 	}
@@ -593,16 +593,8 @@ func clipText(b []byte, cut bool) (string, bool) {
 func unprocessable(errs []httpx.FieldProblem, lang string) error {
 	detail := errs[0].Detail
 	if len(errs) > 1 {
-		detail = fmt.Sprintf(tr(lang, "l’appel d’essai a %d problèmes à corriger avant de pouvoir être fait",
+		detail = fmt.Sprintf(httpx.InLang(lang, "l’appel d’essai a %d problèmes à corriger avant de pouvoir être fait",
 			"the test call has %d problems to fix before it can be made"), len(errs))
 	}
 	return &httpx.ProblemError{Problem: httpx.Problem{Status: http.StatusUnprocessableEntity, Detail: detail, Errors: errs}}
-}
-
-// tr returns fr for French, else en.
-func tr(lang, fr, en string) string {
-	if lang == "fr" {
-		return fr
-	}
-	return en
 }
