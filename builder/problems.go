@@ -3,9 +3,8 @@ package builder
 import (
 	"fmt"
 	"regexp"
-	"strings"
 
-	"golang.org/x/text/language"
+	"github.com/guichet/guichet/internal/l10n"
 	"golang.org/x/text/message"
 )
 
@@ -75,20 +74,16 @@ func PrefixTakenProblem(prefix, slug string) Problem {
 }
 
 // frenchPrinter renders the French catalogue.
-var frenchPrinter = message.NewPrinter(language.French)
+var frenchPrinter = l10n.FrenchPrinter(french)
 
 // In returns the message in lang: French for "fr" (and "fr-CH"…), else
 // English. A problem made outside this package, with only a Message, is
 // the same in every language.
 func (p Problem) In(lang string) string {
-	if p.text == nil || !isFrench(lang) {
+	if p.text == nil || !l10n.IsFrench(lang) {
 		return p.Message
 	}
 	return p.text.in(frenchPrinter)
-}
-
-func isFrench(lang string) bool {
-	return lang == "fr" || strings.HasPrefix(strings.ToLower(lang), "fr-")
 }
 
 // unknownNameRE matches the message of exprProblem (expr.go) for a wrong
@@ -118,7 +113,7 @@ func exprError(err error) any {
 // ExprErrorIn renders a compile error of [CompileCondition],
 // [CompileValue] or [CompileMapping] in lang ("fr" or "en").
 func ExprErrorIn(err error, lang string) string {
-	if t, ok := exprError(err).(text); ok && isFrench(lang) {
+	if t, ok := exprError(err).(text); ok && l10n.IsFrench(lang) {
 		return t.in(frenchPrinter)
 	}
 	return err.Error()

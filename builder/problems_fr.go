@@ -1,23 +1,5 @@
 package builder
 
-import (
-	"strings"
-
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
-)
-
-// nbsp puts the no-break spaces of French typography inside guillemets.
-var nbsp = strings.NewReplacer("« ", "«\u00a0", " »", "\u00a0»")
-
-func init() {
-	for en, fr := range french {
-		if err := message.SetString(language.French, en, nbsp.Replace(fr)); err != nil {
-			panic(err)
-		}
-	}
-}
-
 // french translates the problems of Check for the administrators of a
 // commune, keyed by their English format (see problems.go); technical
 // names (JSON members, values, paths) stay as they are. TestFrenchCatalogue

@@ -1,22 +1,5 @@
 package runtime
 
-import (
-	"strings"
-
-	"golang.org/x/text/language"
-)
-
-// nbsp puts the no-break spaces of French typography inside guillemets.
-var nbsp = strings.NewReplacer("« ", "«\u00a0", " »", "\u00a0»")
-
-func init() {
-	for en, fr := range french {
-		if err := frenchCatalogue.SetString(language.French, en, nbsp.Replace(fr)); err != nil {
-			panic(err)
-		}
-	}
-}
-
 // french translates the refusals of the runtime (see refusals.go) for the
 // agents of a commune, keyed by their English format; identifiers and
 // labels (states, transitions, roles, rules) stay as they are, in « ».

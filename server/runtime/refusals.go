@@ -3,11 +3,9 @@ package runtime
 import (
 	"errors"
 	"fmt"
-	"strings"
 
-	"golang.org/x/text/language"
+	"github.com/guichet/guichet/internal/l10n"
 	"golang.org/x/text/message"
-	"golang.org/x/text/message/catalog"
 )
 
 // ActionError explains why an action was refused or rolled back, in words
@@ -53,7 +51,7 @@ func (e *ActionError) Forbidden() bool { return errors.Is(e.Err, ErrForbidden) }
 // English. An ActionError made with only a Msg is the same in every
 // language.
 func (e *ActionError) In(lang string) string {
-	if e.format == "" || !isFrench(lang) {
+	if e.format == "" || !l10n.IsFrench(lang) {
 		return e.Msg
 	}
 	return e.in(frenchPrinter)
@@ -97,19 +95,12 @@ func Message(err error, lang string) string {
 // are returned as they are.
 func Localize(err error, lang string) error {
 	var ae *ActionError
-	if err == nil || !errors.As(err, &ae) || !isFrench(lang) {
+	if err == nil || !errors.As(err, &ae) || !l10n.IsFrench(lang) {
 		return err
 	}
 	return ae.Localized(lang)
 }
 
-func isFrench(lang string) bool {
-	return lang == "fr" || strings.HasPrefix(strings.ToLower(lang), "fr-")
-}
-
-// frenchCatalogue holds the translations of messages_fr.go, apart from the
-// global catalogue (the builder's has other words for the same formats).
-var frenchCatalogue = catalog.NewBuilder(catalog.Fallback(language.English))
-
-// frenchPrinter renders the French catalogue.
-var frenchPrinter = message.NewPrinter(language.French, message.Catalog(frenchCatalogue))
+// frenchPrinter renders the translations of messages_fr.go (a catalogue
+// of its own: the builder's has other words for some of the same formats).
+var frenchPrinter = l10n.FrenchPrinter(french)
